@@ -1,0 +1,419 @@
+"""data/*.yaml -> Catalogue: films, themes, helplines, observances, vocabulary.
+
+The catalogue is the product's substance, so it is validated hard: strict types,
+unknown keys rejected, ids are slugs and unique, cross-references resolve, facts carry
+sources and dates. Every problem in every file is collected before failing once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from generator.errors import BadInput, Problem
+from generator.schema import (
+    HttpsUrl,
+    LocalLine,
+    LocalText,
+    Line,
+    RegionId,
+    Slug,
+    Strict,
+    validate,
+)
+from generator.weeks import WEEKDAY_INDEX, IsoWeek, nth_weekday
+from generator.yamlsource import YamlDoc, format_path, load_yaml
+
+FILES = ("vocabulary", "films", "themes", "helplines", "awareness_days")
+Year = Annotated[int, Field(ge=1950, le=2100)]
+
+
+# --- vocabulary ---------------------------------------------------------------------
+
+class Term(Strict):
+    """A controlled word (category or content note) with its label per locale."""
+
+    id: Slug
+    name: LocalLine
+    short: LocalLine | None = None
+
+
+class Vocabulary(Strict):
+    categories: list[Term] = Field(min_length=1)
+    content_notes: list[Term] = Field(min_length=1)
+
+
+# --- films --------------------------------------------------------------------------
+
+class Titles(Strict):
+    en: Line
+    ko: Line
+    rr: Line
+    aka: list[Line] = Field(default_factory=list)
+
+
+class Source(Strict):
+    """Where a fact comes from; ``accessed`` is when we last read it."""
+
+    url: HttpsUrl
+    name: Line
+    accessed: date | None = None
+
+
+class WhereToWatch(Strict):
+    """A streaming claim is only ever for one region on one checked date."""
+
+    service: Line
+    region: RegionId
+    url: HttpsUrl | None = None
+    verified: date
+
+
+class Film(Strict):
+    id: Slug
+    type: Literal["film", "drama"]
+    titles: Titles
+    year: Year
+    release_date: date | None = None
+    director: Line
+    writer: Line | None = None
+    network: Line | None = None
+    episodes: int | None = Field(default=None, ge=1, le=500)
+    runtime_min: int | None = Field(default=None, ge=1, le=600)
+    cast: list[Line] = Field(min_length=1, max_length=6)
+    rating_kr: Literal["all", "12", "15", "18"] | None = None
+    category: Slug
+    themes: list[Slug] = Field(min_length=1)
+    content_notes: list[Slug] = Field(default_factory=list)
+    synopsis: LocalText
+    why_it_matters: LocalText
+    note: LocalText | None = None
+    in_rotation: bool = True
+    excluded_reason: LocalText | None = None
+    where_to_watch: list[WhereToWatch] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    image_url: HttpsUrl | None = None
+    image_alt: LocalLine | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Film:
+        if self.type == "drama" and (self.network is None or self.episodes is None):
+            raise ValueError("a drama needs network and episodes")
+        if self.type == "film" and self.runtime_min is None:
+            raise ValueError("a film needs runtime_min")
+        if not self.in_rotation and self.excluded_reason is None:
+            raise ValueError("in_rotation: false needs an excluded_reason")
+        if self.release_date is not None and self.release_date.year not in (self.year, self.year + 1, self.year - 1):
+            raise ValueError("release_date does not match year")
+        if (self.image_url is None) != (self.image_alt is None):
+            raise ValueError("image_url and image_alt go together")
+        return self
+
+
+class FilmsFile(Strict):
+    films: list[Film] = Field(min_length=1)
+
+
+# --- themes -------------------------------------------------------------------------
+
+class Fact(Strict):
+    text: LocalText
+    source: Source
+    year: Year
+
+
+class Theme(Strict):
+    id: Slug
+    category: Slug
+    name: LocalLine
+    tagline: LocalLine
+    """One awareness sentence (social posts, previews)."""
+    tagline_short: LocalLine
+    """A shorter form of the tagline for tight posts."""
+    awareness: LocalText
+    """Awareness copy: hope, recovery, what helps, how to support someone."""
+    support: LocalText
+    """How to support someone, or how to ask for help (the help-seeking line)."""
+    facts: list[Fact] = Field(min_length=1, max_length=6)
+    hashtags: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]+$|^[가-힣A-Za-z0-9]+$")]] = Field(min_length=1)
+    observances: list[Slug] = Field(default_factory=list)
+
+
+class ThemesFile(Strict):
+    themes: list[Theme] = Field(min_length=1)
+
+
+# --- helplines ----------------------------------------------------------------------
+
+class Contact(Strict):
+    kind: Literal["call", "text", "chat", "whatsapp", "kakaotalk", "app", "email", "web"]
+    value: Line
+    note: LocalLine | None = None
+
+
+class Helpline(Strict):
+    id: Slug
+    name: LocalLine
+    contacts: list[Contact] = Field(min_length=1)
+    hours: LocalLine
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
+    url: HttpsUrl
+    verified: date
+    source: Source
+    short: LocalLine
+    """The line in tight spaces (social posts): name and number only."""
+    note: LocalText | None = None
+
+
+class Region(Strict):
+    id: RegionId
+    name: LocalLine
+    emergency: Line | None = None
+    lines: list[Helpline] = Field(min_length=1)
+    primary: Slug
+    """The line social posts use for this region."""
+
+    @model_validator(mode="after")
+    def _primary_exists(self) -> Region:
+        if self.primary not in {line.id for line in self.lines}:
+            raise ValueError(f"primary line {self.primary!r} is not one of this region's lines")
+        return self
+
+    @property
+    def primary_line(self) -> Helpline:
+        return next(line for line in self.lines if line.id == self.primary)
+
+
+class HelplinesFile(Strict):
+    regions: list[Region] = Field(min_length=1)
+    international: RegionId = "INTL"
+
+
+# --- observances --------------------------------------------------------------------
+
+class FixedDate(Strict):
+    kind: Literal["fixed"]
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    days: int = Field(default=1, ge=1, le=31)
+    """How many days the observance runs (a week-long observance is 7)."""
+
+    @model_validator(mode="after")
+    def _real_day(self) -> FixedDate:
+        date(2024, self.month, self.day)  # 2024 is a leap year: 29 Feb allowed
+        return self
+
+
+class NthWeekday(Strict):
+    kind: Literal["nth-weekday"]
+    month: int = Field(ge=1, le=12)
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    n: Literal[1, 2, 3, 4, 5, -1]
+    days: int = Field(default=1, ge=1, le=31)
+
+
+class WholeMonth(Strict):
+    kind: Literal["month"]
+    month: int = Field(ge=1, le=12)
+
+
+Rule = Annotated[FixedDate | NthWeekday | WholeMonth, Field(discriminator="kind")]
+
+
+class Observance(Strict):
+    id: Slug
+    name: LocalLine
+    rule: Rule
+    regions: list[RegionId] = Field(min_length=1)
+    """Where it is observed; INTL means worldwide."""
+    themes: list[Slug] = Field(min_length=1)
+    source: Source
+    note: LocalText | None = None
+
+    def spans(self, year: int) -> list[tuple[date, date]]:
+        """Inclusive date spans of the observance in ``year``."""
+        rule = self.rule
+        if isinstance(rule, WholeMonth):
+            start = date(year, rule.month, 1)
+            end = date(year + (rule.month == 12), rule.month % 12 + 1, 1) - timedelta(days=1)
+            return [(start, end)]
+        if isinstance(rule, FixedDate):
+            try:
+                start = date(year, rule.month, rule.day)
+            except ValueError:  # 29 February in a common year
+                return []
+            return [(start, start + timedelta(days=rule.days - 1))]
+        found = nth_weekday(year, rule.month, WEEKDAY_INDEX[rule.weekday], rule.n)
+        return [] if found is None else [(found, found + timedelta(days=rule.days - 1))]
+
+    def falls_in(self, week: IsoWeek) -> bool:
+        first, last = week.days[0], week.days[-1]
+        for year in {first.year - 1, first.year, last.year}:
+            for start, end in self.spans(year):
+                if start <= last and end >= first:
+                    return True
+        return False
+
+    @property
+    def is_month_long(self) -> bool:
+        return isinstance(self.rule, WholeMonth)
+
+
+class ObservancesFile(Strict):
+    observances: list[Observance] = Field(min_length=1)
+
+
+# --- the catalogue ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything in data/, validated and cross-checked; lookups by id."""
+
+    vocabulary: Vocabulary
+    films: tuple[Film, ...]
+    themes: tuple[Theme, ...]
+    regions: tuple[Region, ...]
+    international: str
+    observances: tuple[Observance, ...]
+
+    def film(self, film_id: str) -> Film | None:
+        return next((f for f in self.films if f.id == film_id), None)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def region(self, region_id: str) -> Region | None:
+        return next((r for r in self.regions if r.id == region_id), None)
+
+    def category(self, category_id: str) -> Term:
+        return next(c for c in self.vocabulary.categories if c.id == category_id)
+
+    def content_note(self, note_id: str) -> Term:
+        return next(c for c in self.vocabulary.content_notes if c.id == note_id)
+
+    def films_with_theme(self, theme_id: str, rotation_only: bool = True) -> list[Film]:
+        return [f for f in self.films if theme_id in f.themes and (f.in_rotation or not rotation_only)]
+
+    def feature_ids(self) -> set[str]:
+        return {f.id for f in self.films} | {t.id for t in self.themes}
+
+
+def _duplicates(doc: YamlDoc, key: str, ids: Sequence[str]) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            problems.append(Problem(doc.name, doc.line_of((key, index, "id")), f"{key}[{index}].id",
+                                    f"duplicate id {item_id!r} (also {key}[{seen[item_id]}])"))
+        else:
+            seen[item_id] = index
+    return problems
+
+
+def _dangling(doc: YamlDoc, path: tuple[str | int, ...], values: Iterable[str], known: set[str],
+              what: str) -> list[Problem]:
+    problems = []
+    for index, value in enumerate(values):
+        if value not in known:
+            at = (*path, index)
+            problems.append(Problem(doc.name, doc.line_of(at), format_path(at),
+                                    f"unknown {what} {value!r}"))
+    return problems
+
+
+def load_catalogue(data_dir: Path, display_root: Path | None = None) -> Catalogue:
+    """Read and cross-check every data file; raise ``BadInput`` with every problem."""
+    models: dict[str, tuple[type[Strict], str]] = {
+        "vocabulary": (Vocabulary, ""),
+        "films": (FilmsFile, "films"),
+        "themes": (ThemesFile, "themes"),
+        "helplines": (HelplinesFile, "regions"),
+        "awareness_days": (ObservancesFile, "observances"),
+    }
+    problems: list[Problem] = []
+    docs: dict[str, YamlDoc] = {}
+    parsed: dict[str, Any] = {}
+    for name, (model, _key) in models.items():
+        path = data_dir / f"{name}.yaml"
+        display = _display(path, display_root)
+        doc = load_yaml(path, display)
+        docs[name] = doc
+        problems.extend(doc.problems)
+        if doc.problems:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(Problem(display, 1, "", "must be a mapping"))
+            continue
+        value, errors = validate(model, doc)
+        problems.extend(errors)
+        if value is not None:
+            parsed[name] = value
+    if len(parsed) != len(models):
+        raise BadInput(problems)
+    vocabulary: Vocabulary = parsed["vocabulary"]
+    films: FilmsFile = parsed["films"]
+    themes: ThemesFile = parsed["themes"]
+    helplines: HelplinesFile = parsed["helplines"]
+    observances: ObservancesFile = parsed["awareness_days"]
+
+    fd, td, hd, od, vd = (docs[n] for n in ("films", "themes", "helplines", "awareness_days", "vocabulary"))
+    problems += _duplicates(vd, "categories", [c.id for c in vocabulary.categories])
+    problems += _duplicates(vd, "content_notes", [c.id for c in vocabulary.content_notes])
+    problems += _duplicates(fd, "films", [f.id for f in films.films])
+    problems += _duplicates(td, "themes", [t.id for t in themes.themes])
+    problems += _duplicates(od, "observances", [o.id for o in observances.observances])
+    line_ids = [line.id for region in helplines.regions for line in region.lines]
+    problems += _duplicates(hd, "regions", [r.id for r in helplines.regions])
+    dup_lines = {i for i in line_ids if line_ids.count(i) > 1}
+    for r_index, region in enumerate(helplines.regions):
+        for l_index, line in enumerate(region.lines):
+            if line.id in dup_lines:
+                at = ("regions", r_index, "lines", l_index, "id")
+                problems.append(Problem(hd.name, hd.line_of(at), format_path(at),
+                                        f"duplicate helpline id {line.id!r}"))
+    theme_ids = {t.id for t in themes.themes}
+    film_ids = {f.id for f in films.films}
+    categories = {c.id for c in vocabulary.categories}
+    notes = {c.id for c in vocabulary.content_notes}
+    obs_ids = {o.id for o in observances.observances}
+    region_ids = {r.id for r in helplines.regions}
+    for index, theme in enumerate(themes.themes):
+        if theme.id in film_ids:
+            problems.append(Problem(td.name, td.line_of(("themes", index, "id")), f"themes[{index}].id",
+                                    f"id {theme.id!r} is also a film's id; feature ids must be unique"))
+    for i, film in enumerate(films.films):
+        problems += _dangling(fd, ("films", i, "themes"), film.themes, theme_ids, "theme")
+        problems += _dangling(fd, ("films", i, "content_notes"), film.content_notes, notes, "content note")
+        problems += _dangling(fd, ("films", i), [film.category], categories, "category")
+    for i, theme in enumerate(themes.themes):
+        problems += _dangling(td, ("themes", i), [theme.category], categories, "category")
+        problems += _dangling(td, ("themes", i, "observances"), theme.observances, obs_ids, "observance")
+    for i, obs in enumerate(observances.observances):
+        problems += _dangling(od, ("observances", i, "themes"), obs.themes, theme_ids, "theme")
+        problems += _dangling(od, ("observances", i, "regions"), obs.regions, region_ids | {"INTL"}, "region")
+    if helplines.international not in region_ids:
+        problems.append(Problem(hd.name, hd.line_of(("international",)), "international",
+                                f"no region {helplines.international!r} for the international directory"))
+    if problems:
+        raise BadInput(problems)
+    return Catalogue(
+        vocabulary=vocabulary,
+        films=tuple(films.films),
+        themes=tuple(themes.themes),
+        regions=tuple(helplines.regions),
+        international=helplines.international,
+        observances=tuple(observances.observances),
+    )
+
+
+def _display(path: Path, root: Path | None) -> str:
+    base = (root or Path.cwd()).resolve()
+    try:
+        return str(path.resolve().relative_to(base))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""One module per CLI command; each does its job and returns or raises MindreelError."""

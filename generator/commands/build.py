@@ -1,0 +1,84 @@
+"""``mindreel build``: one week, or a range with a progress display."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import clock
+from generator.build import BuildResult, build_weeks
+from generator.errors import BadInput, Problem
+from generator.project import load_project
+from generator.weeks import IsoWeek, current_week, week_range
+
+_VERBS = {
+    "new": "wrote",
+    "replaced": "replaced (inputs changed)",
+    "unchanged": "unchanged",
+    "skipped": "skipped (schedule.yaml)",
+    "exists": "already built",
+}
+
+
+def describe(result: BuildResult) -> str:
+    feature = "" if result.pick.kind == "skip" else f" {result.pick.kind} {result.pick.feature_id}"
+    where = f" -> {result.path}" if result.path else ""
+    return f"{result.week}: {_VERBS[result.status]}{feature}{where}"
+
+
+def run_build(config_path: Path, outbox: Path | None, week: IsoWeek | None, first: IsoWeek | None,
+              last: IsoWeek | None, rebuild: bool) -> None:
+    now = clock.now()
+    project = load_project(config_path, outbox)
+    settings = project.config.settings
+    if week is not None and (first or last):
+        raise BadInput([Problem("--week", 0, "", "use either --week or --from/--to, not both")])
+    if (first is None) != (last is None):
+        raise BadInput([Problem("--from/--to", 0, "", "a range needs both --from and --to")])
+    if first is not None and last is not None:
+        if last < first:
+            raise BadInput([Problem("--to", 0, "", f"{last} comes before {first}")])
+        weeks = list(week_range(first, last))
+        _build_range(project, weeks, now, rebuild)
+        return
+    target = week or current_week(now, settings.tz)
+    results = build_weeks(project, [target], now=now, rebuild=True)
+    for result in results:
+        _print_warnings(result)
+        click.echo(describe(result))
+
+
+def _print_warnings(result: BuildResult) -> None:
+    for warning in result.warnings:
+        click.echo(f"{result.week}: {warning}", err=True)
+
+
+def _build_range(project: object, weeks: list[IsoWeek], now: object, rebuild: bool) -> None:
+    from datetime import datetime
+
+    from generator.project import Project
+
+    assert isinstance(project, Project) and isinstance(now, datetime)
+    counts: dict[str, int] = {}
+    if sys.stdout.isatty():
+        with click.progressbar(length=len(weeks), label="building",
+                               item_show_func=lambda w: str(w) if w else None) as bar:
+
+            def step(result: BuildResult) -> None:
+                counts[result.status] = counts.get(result.status, 0) + 1
+                _print_warnings(result)
+                bar.update(1, result.week)
+
+            build_weeks(project, weeks, now=now, rebuild=rebuild, on_result=step)
+    else:
+
+        def line(result: BuildResult) -> None:
+            counts[result.status] = counts.get(result.status, 0) + 1
+            _print_warnings(result)
+            click.echo(describe(result))
+
+        build_weeks(project, weeks, now=now, rebuild=rebuild, on_result=line)
+    summary = ", ".join(f"{_VERBS[k].split(' (')[0]} {v}" for k, v in sorted(counts.items()))
+    click.echo(f"{weeks[0]}..{weeks[-1]}: {summary} -> {project.config.outbox}")

@@ -1,0 +1,27 @@
+"""``mindreel check`` and ``mindreel catalogue``: validation and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator import clock
+from generator.project import load_project
+
+
+def run_check(config_path: Path, outbox: Path | None) -> None:
+    project = load_project(config_path, outbox)
+    cat = project.catalogue
+    click.echo(
+        f"ok: {config_path} and {project.config.data_dir}: {len(cat.films)} titles, "
+        f"{len(cat.themes)} themes, {len(cat.regions)} helpline regions, "
+        f"{len(cat.observances)} observances"
+    )
+
+
+def run_catalogue(config_path: Path, outbox: Path | None) -> None:
+    from generator.stats import catalogue_summary
+
+    project = load_project(config_path, outbox)
+    click.echo(catalogue_summary(project.catalogue, clock.now().date()), nl=False)

@@ -1,0 +1,232 @@
+"""schedule.yaml -> Settings: when editions go out, what rotates, who reads them.
+
+Every problem is collected and reported at once (``BadInput``), with file and line.
+Paths in the file are relative to the file's own folder.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, model_validator
+
+from generator.errors import BadInput, Problem
+from generator.schema import HttpsUrl, Line, RegionId, Slug, Strict, validate
+from generator.weeks import IsoWeek
+from generator.yamlsource import YamlDoc, load_yaml
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PLATFORMS = ("x", "bluesky", "mastodon", "threads", "instagram", "linkedin", "facebook")
+Platform = Literal["x", "bluesky", "mastodon", "threads", "instagram", "linkedin", "facebook"]
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def _hhmm(value: str) -> str:
+    match = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)", value)
+    if not match:
+        raise ValueError("must be a 24-hour time like '09:00' (in quotes)")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r}; use an IANA name such as 'Asia/Seoul'") from None
+    return value
+
+
+def _iso_week(value: str) -> str:
+    IsoWeek.parse(value)  # raises ValueError with a clear message
+    return value
+
+
+def _address(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("must be an e-mail address like news@example.org")
+    return value
+
+
+Hhmm = Annotated[str, AfterValidator(_hhmm)]
+TimezoneName = Annotated[str, AfterValidator(_timezone)]
+IsoWeekText = Annotated[str, AfterValidator(_iso_week)]
+EmailAddress = Annotated[str, AfterValidator(_address)]
+
+
+class Send(Strict):
+    """When an edition goes out, in the schedule's timezone."""
+
+    weekday: Weekday = "mon"
+    time: Hhmm = "09:00"
+
+    @property
+    def clock(self) -> time:
+        hour, minute = self.time.split(":")
+        return time(int(hour), int(minute))
+
+
+class Rotation(Strict):
+    """How films and themes alternate, and how long before a feature may return."""
+
+    pattern: list[Literal["film", "theme"]] = Field(default=["film", "film", "theme"], min_length=1)
+    cooldown_weeks: int = Field(default=26, ge=1, le=520)
+
+
+class Audience(Strict):
+    """Helpline regions in the footer; the primary one goes in every social post."""
+
+    regions: list[RegionId] = Field(min_length=1)
+    primary: RegionId
+
+    @model_validator(mode="after")
+    def _primary_listed(self) -> Audience:
+        if self.primary not in self.regions:
+            raise ValueError(f"primary region {self.primary!r} must also be listed in regions")
+        return self
+
+
+class Site(Strict):
+    """Where the web archive lives and who sends the email."""
+
+    base_url: HttpsUrl
+    title: Line
+    description: Line
+    list_address: EmailAddress
+    sender_name: Line
+    sender_address: EmailAddress
+    reply_to: EmailAddress | None = None
+    tag_start: int = Field(default=2026, ge=2000, le=2100)
+    """Year in the ``tag:`` URIs of feed ids; fixed once published."""
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.base_url).hostname or "localhost"
+
+    def url(self, path: str) -> str:
+        """An absolute URL under the site's base URL."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+class Channels(Strict):
+    """Which channels render; the manifest and ledger are always written."""
+
+    email: bool = True
+    feeds: bool = True
+    social: bool = True
+
+
+class EmailSettings(Strict):
+    """The email's target ESP (placeholders for unsubscribe and archive links)."""
+
+    esp: Literal["plain", "listmonk", "mailchimp", "buttondown"] = "plain"
+    unsubscribe_url: HttpsUrl
+    unsubscribe_mailto: EmailAddress | None = None
+    size_budget_kb: int = Field(default=90, ge=10, le=100)
+
+
+class FeedSettings(Strict):
+    """How many editions the feeds hold."""
+
+    items: int = Field(default=20, ge=1, le=500)
+
+
+class SocialSettings(Strict):
+    """Which platforms get posts, and the UTM tags on their links."""
+
+    platforms: list[Platform] = Field(default_factory=lambda: list(PLATFORMS))
+    utm: dict[Annotated[str, Field(pattern=r"^utm_[a-z]+$")], Line] = Field(
+        default_factory=lambda: {"utm_source": "{platform}", "utm_medium": "social",
+                                 "utm_campaign": "{edition}"}
+    )
+
+
+class SafetySettings(Strict):
+    """How old a helpline's verification may be before it warns, then blocks."""
+
+    helpline_warn_days: int = Field(default=180, ge=1)
+    helpline_error_days: int = Field(default=365, ge=1)
+
+
+class ServiceSettings(Strict):
+    """The long-running service (``mindreel run``)."""
+
+    catch_up: Literal["latest", "all", "none"] = "latest"
+    check_minutes: int = Field(default=10, ge=1, le=1440)
+    misfire_grace_hours: int = Field(default=12, ge=1, le=168)
+
+
+class Settings(Strict):
+    """Everything schedule.yaml says, validated."""
+
+    timezone: TimezoneName
+    send: Send = Send()
+    rotation: Rotation = Rotation()
+    pins: dict[IsoWeekText, Slug] = Field(default_factory=dict)
+    skips: list[IsoWeekText] = Field(default_factory=list)
+    audience: Audience
+    locales: list[Literal["en", "ko"]] = Field(default=["en"], min_length=1)
+    site: Site
+    outbox: str = "outbox"
+    data: str = "data"
+    templates: str = "templates"
+    channels: Channels = Channels()
+    email: EmailSettings
+    feeds: FeedSettings = FeedSettings()
+    social: SocialSettings = SocialSettings()
+    safety: SafetySettings = SafetySettings()
+    service: ServiceSettings = ServiceSettings()
+    lock_timeout_seconds: float = Field(default=10.0, ge=0, le=3600)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def locale(self) -> str:
+        """The locale editions are rendered in (the first listed)."""
+        return self.locales[0]
+
+
+
+class Config:
+    """Settings plus where they came from, so relative paths resolve against the file."""
+
+    def __init__(self, settings: Settings, path: Path, outbox_override: Path | None = None,
+                 doc: YamlDoc | None = None):
+        self.settings = settings
+        self.doc = doc or YamlDoc(name=str(path), data=None)
+        self.path = path
+        self.root = path.parent
+        self.outbox = outbox_override if outbox_override is not None else self.root / settings.outbox
+        self.data_dir = self.root / settings.data
+        self.templates_dir = self.root / settings.templates
+
+
+def load_config(path: Path, outbox_override: Path | None = None) -> Config:
+    """Read and validate schedule.yaml; raise ``BadInput`` listing every problem."""
+    doc = load_yaml(path, display_name=_display(path))
+    problems = list(doc.problems)
+    if doc.data is not None and not isinstance(doc.data, dict):
+        problems.append(Problem(doc.name, 1, "", "must be a mapping of settings"))
+    if problems:
+        raise BadInput(problems)
+    settings, errors = validate(Settings, doc)
+    if errors or settings is None:
+        raise BadInput(errors)
+    if settings.safety.helpline_warn_days >= settings.safety.helpline_error_days:
+        raise BadInput([Problem(doc.name, doc.line_of(("safety",)), "safety",
+                                "helpline_warn_days must be less than helpline_error_days")])
+    return Config(settings, path, outbox_override, doc)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,81 @@
+"""Error types that carry their own exit code, so the CLI stays a thin mapper.
+
+Exit codes: 0 done, 1 safety check failed, 2 bad input, 3 lock held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_SAFETY = 1
+EXIT_BAD_INPUT = 2
+EXIT_LOCKED = 3
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as we can."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class MindreelError(Exception):
+    """Base for every expected failure; ``exit_code`` tells the CLI what to return."""
+
+    exit_code = EXIT_SAFETY
+
+    def report(self) -> str:
+        """The text the user sees (no traceback)."""
+        return str(self)
+
+
+class BadInput(MindreelError):
+    """schedule.yaml or data/ is wrong; carries every problem found, not just the first."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__(f"{len(self.problems)} problem(s) in the input")
+
+    def report(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(f"bad input: {len(self.problems)} problem(s); nothing was written")
+        return "\n".join(lines)
+
+
+class LockHeld(MindreelError):
+    """Another mindreel process is writing this outbox."""
+
+    exit_code = EXIT_LOCKED
+
+
+class SafetyFailed(MindreelError):
+    """The safe-messaging guard found errors; nothing was written."""
+
+    exit_code = EXIT_SAFETY
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        self.details = details or []
+        super().__init__(message)
+
+    def report(self) -> str:
+        return "\n".join([*self.details, str(self)])
+
+
+class ChannelError(MindreelError):
+    """Catalogue text cannot make a valid artifact (for example a post that cannot fit).
+
+    It is the input that has to change, so this is bad input (exit 2).
+    """
+
+    exit_code = EXIT_BAD_INPUT

@@ -1,0 +1,67 @@
+"""Load schedule.yaml and the catalogue together and check what links them.
+
+Regions in the schedule must have helplines; pins must name features that exist and
+are in rotation. Problems from every file are reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.catalogue import Catalogue, load_catalogue
+from generator.config import Config, load_config
+from generator.errors import BadInput, Problem
+
+
+@dataclass(frozen=True)
+class Project:
+    """A validated schedule and catalogue: the only inputs a build reads."""
+
+    config: Config
+    catalogue: Catalogue
+
+
+def load_project(config_path: Path, outbox: Path | None = None) -> Project:
+    """Load and cross-check everything; raise ``BadInput`` listing every problem."""
+    problems: list[Problem] = []
+    config: Config | None = None
+    catalogue: Catalogue | None = None
+    try:
+        config = load_config(config_path, outbox)
+    except BadInput as exc:
+        problems += exc.problems
+    data_dir = config.data_dir if config else config_path.parent / "data"
+    try:
+        catalogue = load_catalogue(data_dir)
+    except BadInput as exc:
+        problems += exc.problems
+    if config is None or catalogue is None:
+        raise BadInput(problems)
+    problems += _cross_check(config, catalogue)
+    if problems:
+        raise BadInput(problems)
+    return Project(config, catalogue)
+
+
+def _cross_check(config: Config, catalogue: Catalogue) -> list[Problem]:
+    settings, doc = config.settings, config.doc
+    problems = []
+    for index, region in enumerate(settings.audience.regions):
+        if catalogue.region(region) is None:
+            problems.append(Problem(doc.name, doc.line_of(("audience", "regions", index)),
+                                    f"audience.regions[{index}]", f"no helplines for region {region!r} in data/helplines.yaml"))
+    for week, feature in settings.pins.items():
+        at = ("pins", week)
+        film = catalogue.film(feature)
+        if film is None and catalogue.theme(feature) is None:
+            problems.append(Problem(doc.name, doc.line_of(at), f"pins.{week}",
+                                    f"pin to unknown film or theme {feature!r}"))
+        elif film is not None and not film.in_rotation:
+            problems.append(Problem(doc.name, doc.line_of(at), f"pins.{week}",
+                                    f"{feature!r} is out of rotation in data/films.yaml"))
+    rotating_films = [f for f in catalogue.films if f.in_rotation]
+    if "film" in settings.rotation.pattern and not rotating_films:
+        problems.append(Problem(doc.name, doc.line_of(("rotation", "pattern")), "rotation.pattern",
+                                "the pattern asks for films but no film is in rotation"))
+    return problems

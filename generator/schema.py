@@ -1,0 +1,137 @@
+"""Field types shared by schedule.yaml and the catalogue, and the bridge from pydantic
+errors to ``file:line: field: message`` problems.
+
+Models are strict (YAML ``"2011"`` is not the year 2011) and forbid unknown keys, so a
+typo in a key is an error rather than a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from generator.errors import Problem
+from generator.yamlsource import PathKey, YamlDoc, format_path
+
+LOCALES = ("en", "ko")
+DEFAULT_LOCALE = "en"
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+RegionId = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|INTL)$")]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _https(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValueError("must be an https:// URL")
+    if any(ch.isspace() for ch in value) or _CONTROL.search(value):
+        raise ValueError("URL must not contain spaces or control characters")
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https)]
+
+
+def _plain_line(value: str) -> str:
+    if "\n" in value or "\r" in value or _CONTROL.search(value):
+        raise ValueError("must be a single line without control characters")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_plain_line)]
+
+
+def _text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("contains a control character")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+
+
+def _localized(value: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(value) - set(LOCALES))
+    if unknown:
+        raise ValueError(f"unknown locale {', '.join(unknown)} (known: {', '.join(LOCALES)})")
+    if DEFAULT_LOCALE not in value:
+        raise ValueError(f"'{DEFAULT_LOCALE}' text is required")
+    return value
+
+
+LocalText = Annotated[dict[str, Text], AfterValidator(_localized)]
+"""Human-facing text as a map by locale; ``en`` is required, ``ko`` where written."""
+
+LocalLine = Annotated[dict[str, Line], AfterValidator(_localized)]
+
+
+def pick_locale(text: Mapping[str, str], locale: str) -> str:
+    """The text in ``locale``, or in English when that locale is not written yet."""
+    return text.get(locale) or text[DEFAULT_LOCALE]
+
+
+class Strict(BaseModel):
+    """Base for every input model: immutable, strict types, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+_FRIENDLY = {
+    "extra_forbidden": "unknown key (check the spelling)",
+    "missing": "required field is missing",
+}
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    kind = err["type"]
+    if kind in _FRIENDLY:
+        return _FRIENDLY[kind]
+    msg = str(err["msg"])
+    msg = msg.removeprefix("Value error, ")
+    if kind in ("string_type", "int_type", "date_type", "bool_type", "list_type", "dict_type",
+                "model_type", "float_type"):
+        got = type(err.get("input")).__name__
+        hint = ""
+        if kind == "string_type" and isinstance(err.get("input"), int):
+            hint = " (quote it: YAML reads 09:00 or 123 as a number)"
+        elif kind == "date_type" and isinstance(err.get("input"), str):
+            hint = " (write it as YYYY-MM-DD without quotes)"
+        return f"{msg[0].lower()}{msg[1:]}, got {got}{hint}"
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> PathKey:
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and (part.startswith(("function-", "[")) or part in ("list", "dict")):
+            continue  # pydantic's internal validator labels
+        out.append(part)
+    return tuple(out)
+
+
+def validate(model: type[M], doc: YamlDoc, base: PathKey = ()) -> tuple[M | None, list[Problem]]:
+    """Validate ``doc.data`` (or the part at ``base``) against ``model``; collect every error."""
+    data: Any = doc.data
+    for part in base:
+        data = data[part]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            path = (*base, *_clean_loc(tuple(err["loc"])))
+            problems.append(Problem(doc.name, doc.line_of(path), format_path(path), _message(err)))
+        return None, problems
