@@ -68,10 +68,14 @@ def context_for(project: Project) -> RenderContext:
 def picker_for(project: Project, ledger: Ledger) -> Picker:
     entries = ledger.entries()
     return Picker(
-        project.catalogue, project.config.settings,
+        project.catalogue,
+        project.config.settings,
         {e.week: e.feature_id for e in entries},
-        {e.week: (e.feature_kind, e.feature_id, e.reason) for e in entries
-         if project.catalogue.film(e.feature_id) or project.catalogue.theme(e.feature_id)},
+        {
+            e.week: (e.feature_kind, e.feature_id, e.reason)
+            for e in entries
+            if project.catalogue.film(e.feature_id) or project.catalogue.theme(e.feature_id)
+        },
     )
 
 
@@ -126,8 +130,15 @@ def build_weeks(
     return results
 
 
-def _build_one(project: Project, outbox: Outbox, ledger: Ledger, week: IsoWeek, now: datetime,
-               rebuild: bool, durable: bool) -> BuildResult:
+def _build_one(
+    project: Project,
+    outbox: Outbox,
+    ledger: Ledger,
+    week: IsoWeek,
+    now: datetime,
+    rebuild: bool,
+    durable: bool,
+) -> BuildResult:
     existing = ledger.get(week)
     picker = picker_for(project, ledger)
     pick = picker.pick(week)
@@ -149,11 +160,18 @@ def _build_one(project: Project, outbox: Outbox, ledger: Ledger, week: IsoWeek, 
 
 def _record(ledger: Ledger, edition: Edition, files: Files, manifest: bytes, now: datetime) -> None:
     item = json.loads(files[ITEM_FILE]) if ITEM_FILE in files else {}
-    ledger.record(LedgerEntry(
-        week=edition.week, feature_kind=edition.kind, feature_id=edition.feature_id,
-        reason=edition.reason, send_at=edition.send_at.isoformat(),
-        content_hash=hashlib.sha256(manifest).hexdigest(), built_at=now.isoformat(), item=item,
-    ))
+    ledger.record(
+        LedgerEntry(
+            week=edition.week,
+            feature_kind=edition.kind,
+            feature_id=edition.feature_id,
+            reason=edition.reason,
+            send_at=edition.send_at.isoformat(),
+            content_hash=hashlib.sha256(manifest).hexdigest(),
+            built_at=now.isoformat(),
+            item=item,
+        )
+    )
 
 
 def reconcile(outbox: Outbox, ledger: Ledger, now: datetime) -> list[str]:
@@ -179,11 +197,18 @@ def reconcile(outbox: Outbox, ledger: Ledger, now: datetime) -> list[str]:
             continue
         item_path = folder / ITEM_FILE
         item = json.loads(item_path.read_bytes()) if item_path.is_file() else {}
-        ledger.record(LedgerEntry(
-            week=week, feature_kind=manifest["feature"]["kind"], feature_id=manifest["feature"]["id"],
-            reason=manifest["reason"], send_at=manifest["send_at"], content_hash=digest,
-            built_at=now.isoformat(), item=item,
-        ))
+        ledger.record(
+            LedgerEntry(
+                week=week,
+                feature_kind=manifest["feature"]["kind"],
+                feature_id=manifest["feature"]["id"],
+                reason=manifest["reason"],
+                send_at=manifest["send_at"],
+                content_hash=digest,
+                built_at=now.isoformat(),
+                item=item,
+            )
+        )
         notes.append(f"ledger updated from {edition_id}/manifest.json")
     for edition_id in sorted(set(hashes) - present):
         ledger.delete(IsoWeek.parse(edition_id))

@@ -17,10 +17,11 @@ from pydantic import Field, model_validator
 
 from generator.errors import BadInput, Problem
 from generator.schema import (
+    Hashtag,
     HttpsUrl,
+    Line,
     LocalLine,
     LocalText,
-    Line,
     RegionId,
     Slug,
     Strict,
@@ -34,6 +35,7 @@ Year = Annotated[int, Field(ge=1950, le=2100)]
 
 
 # --- vocabulary ---------------------------------------------------------------------
+
 
 class Term(Strict):
     """A controlled word (category or content note) with its label per locale."""
@@ -49,6 +51,7 @@ class Vocabulary(Strict):
 
 
 # --- films --------------------------------------------------------------------------
+
 
 class Titles(Strict):
     en: Line
@@ -108,7 +111,11 @@ class Film(Strict):
             raise ValueError("a film needs runtime_min")
         if not self.in_rotation and self.excluded_reason is None:
             raise ValueError("in_rotation: false needs an excluded_reason")
-        if self.release_date is not None and self.release_date.year not in (self.year, self.year + 1, self.year - 1):
+        if self.release_date is not None and self.release_date.year not in (
+            self.year,
+            self.year + 1,
+            self.year - 1,
+        ):
             raise ValueError("release_date does not match year")
         if (self.image_url is None) != (self.image_alt is None):
             raise ValueError("image_url and image_alt go together")
@@ -120,6 +127,7 @@ class FilmsFile(Strict):
 
 
 # --- themes -------------------------------------------------------------------------
+
 
 class Fact(Strict):
     text: LocalText
@@ -140,7 +148,7 @@ class Theme(Strict):
     support: LocalText
     """How to support someone, or how to ask for help (the help-seeking line)."""
     facts: list[Fact] = Field(min_length=1, max_length=6)
-    hashtags: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9]+$|^[가-힣A-Za-z0-9]+$")]] = Field(min_length=1)
+    hashtags: list[Hashtag] = Field(min_length=1)
     observances: list[Slug] = Field(default_factory=list)
 
 
@@ -149,6 +157,7 @@ class ThemesFile(Strict):
 
 
 # --- helplines ----------------------------------------------------------------------
+
 
 class Contact(Strict):
     kind: Literal["call", "text", "chat", "whatsapp", "kakaotalk", "app", "email", "web"]
@@ -195,6 +204,7 @@ class HelplinesFile(Strict):
 
 
 # --- observances --------------------------------------------------------------------
+
 
 class FixedDate(Strict):
     kind: Literal["fixed"]
@@ -270,6 +280,7 @@ class ObservancesFile(Strict):
 
 # --- the catalogue ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Catalogue:
     """Everything in data/, validated and cross-checked; lookups by id."""
@@ -297,7 +308,9 @@ class Catalogue:
         return next(c for c in self.vocabulary.content_notes if c.id == note_id)
 
     def films_with_theme(self, theme_id: str, rotation_only: bool = True) -> list[Film]:
-        return [f for f in self.films if theme_id in f.themes and (f.in_rotation or not rotation_only)]
+        return [
+            f for f in self.films if theme_id in f.themes and (f.in_rotation or not rotation_only)
+        ]
 
     def feature_ids(self) -> set[str]:
         return {f.id for f in self.films} | {t.id for t in self.themes}
@@ -308,21 +321,29 @@ def _duplicates(doc: YamlDoc, key: str, ids: Sequence[str]) -> list[Problem]:
     problems = []
     for index, item_id in enumerate(ids):
         if item_id in seen:
-            problems.append(Problem(doc.name, doc.line_of((key, index, "id")), f"{key}[{index}].id",
-                                    f"duplicate id {item_id!r} (also {key}[{seen[item_id]}])"))
+            problems.append(
+                Problem(
+                    doc.name,
+                    doc.line_of((key, index, "id")),
+                    f"{key}[{index}].id",
+                    f"duplicate id {item_id!r} (also {key}[{seen[item_id]}])",
+                )
+            )
         else:
             seen[item_id] = index
     return problems
 
 
-def _dangling(doc: YamlDoc, path: tuple[str | int, ...], values: Iterable[str], known: set[str],
-              what: str) -> list[Problem]:
+def _dangling(
+    doc: YamlDoc, path: tuple[str | int, ...], values: Iterable[str], known: set[str], what: str
+) -> list[Problem]:
     problems = []
     for index, value in enumerate(values):
         if value not in known:
             at = (*path, index)
-            problems.append(Problem(doc.name, doc.line_of(at), format_path(at),
-                                    f"unknown {what} {value!r}"))
+            problems.append(
+                Problem(doc.name, doc.line_of(at), format_path(at), f"unknown {what} {value!r}")
+            )
     return problems
 
 
@@ -361,7 +382,9 @@ def load_catalogue(data_dir: Path, display_root: Path | None = None) -> Catalogu
     helplines: HelplinesFile = parsed["helplines"]
     observances: ObservancesFile = parsed["awareness_days"]
 
-    fd, td, hd, od, vd = (docs[n] for n in ("films", "themes", "helplines", "awareness_days", "vocabulary"))
+    fd, td, hd, od, vd = (
+        docs[n] for n in ("films", "themes", "helplines", "awareness_days", "vocabulary")
+    )
     problems += _duplicates(vd, "categories", [c.id for c in vocabulary.categories])
     problems += _duplicates(vd, "content_notes", [c.id for c in vocabulary.content_notes])
     problems += _duplicates(fd, "films", [f.id for f in films.films])
@@ -374,8 +397,14 @@ def load_catalogue(data_dir: Path, display_root: Path | None = None) -> Catalogu
         for l_index, line in enumerate(region.lines):
             if line.id in dup_lines:
                 at = ("regions", r_index, "lines", l_index, "id")
-                problems.append(Problem(hd.name, hd.line_of(at), format_path(at),
-                                        f"duplicate helpline id {line.id!r}"))
+                problems.append(
+                    Problem(
+                        hd.name,
+                        hd.line_of(at),
+                        format_path(at),
+                        f"duplicate helpline id {line.id!r}",
+                    )
+                )
     theme_ids = {t.id for t in themes.themes}
     film_ids = {f.id for f in films.films}
     categories = {c.id for c in vocabulary.categories}
@@ -384,21 +413,39 @@ def load_catalogue(data_dir: Path, display_root: Path | None = None) -> Catalogu
     region_ids = {r.id for r in helplines.regions}
     for index, theme in enumerate(themes.themes):
         if theme.id in film_ids:
-            problems.append(Problem(td.name, td.line_of(("themes", index, "id")), f"themes[{index}].id",
-                                    f"id {theme.id!r} is also a film's id; feature ids must be unique"))
+            problems.append(
+                Problem(
+                    td.name,
+                    td.line_of(("themes", index, "id")),
+                    f"themes[{index}].id",
+                    f"id {theme.id!r} is also a film's id; feature ids must be unique",
+                )
+            )
     for i, film in enumerate(films.films):
         problems += _dangling(fd, ("films", i, "themes"), film.themes, theme_ids, "theme")
-        problems += _dangling(fd, ("films", i, "content_notes"), film.content_notes, notes, "content note")
+        problems += _dangling(
+            fd, ("films", i, "content_notes"), film.content_notes, notes, "content note"
+        )
         problems += _dangling(fd, ("films", i), [film.category], categories, "category")
     for i, theme in enumerate(themes.themes):
         problems += _dangling(td, ("themes", i), [theme.category], categories, "category")
-        problems += _dangling(td, ("themes", i, "observances"), theme.observances, obs_ids, "observance")
+        problems += _dangling(
+            td, ("themes", i, "observances"), theme.observances, obs_ids, "observance"
+        )
     for i, obs in enumerate(observances.observances):
         problems += _dangling(od, ("observances", i, "themes"), obs.themes, theme_ids, "theme")
-        problems += _dangling(od, ("observances", i, "regions"), obs.regions, region_ids | {"INTL"}, "region")
+        problems += _dangling(
+            od, ("observances", i, "regions"), obs.regions, region_ids | {"INTL"}, "region"
+        )
     if helplines.international not in region_ids:
-        problems.append(Problem(hd.name, hd.line_of(("international",)), "international",
-                                f"no region {helplines.international!r} for the international directory"))
+        problems.append(
+            Problem(
+                hd.name,
+                hd.line_of(("international",)),
+                "international",
+                f"no region {helplines.international!r} for the international directory",
+            )
+        )
     if problems:
         raise BadInput(problems)
     return Catalogue(

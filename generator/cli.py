@@ -43,11 +43,20 @@ def handle_errors(func: F) -> F:
 
 
 def config_option(func: F) -> F:
-    func = click.option("--outbox", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="Outbox folder (default: schedule.yaml's `outbox`).")(func)
-    func = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default=Path("schedule.yaml"), show_default=True,
-                        help="The schedule file; data/ and templates/ resolve beside it.")(func)
+    func = click.option(
+        "--outbox",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Outbox folder (default: schedule.yaml's `outbox`).",
+    )(func)
+    func = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("schedule.yaml"),
+        show_default=True,
+        help="The schedule file; data/ and templates/ resolve beside it.",
+    )(func)
     return func
 
 
@@ -71,24 +80,41 @@ def main(verbose: bool) -> None:
     It writes an HTML and plain-text email, feeds, web pages and social posts, each with
     awareness copy and crisis-helpline footers, into an outbox folder.
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
 
 
 @main.command(epilog=EXIT_CODES_HELP)
 @config_option
-@click.option("--week", "week_text", metavar="YYYY-Www", help="Build this ISO week (default: this week).")
+@click.option(
+    "--week", "week_text", metavar="YYYY-Www", help="Build this ISO week (default: this week)."
+)
 @click.option("--from", "from_text", metavar="YYYY-Www", help="First week of a range (backfill).")
 @click.option("--to", "to_text", metavar="YYYY-Www", help="Last week of a range (backfill).")
 @click.option("--rebuild", is_flag=True, help="In a range, rebuild weeks already built.")
 @handle_errors
-def build(config_path: Path, outbox: Path | None, week_text: str | None, from_text: str | None,
-          to_text: str | None, rebuild: bool) -> None:
+def build(
+    config_path: Path,
+    outbox: Path | None,
+    week_text: str | None,
+    from_text: str | None,
+    to_text: str | None,
+    rebuild: bool,
+) -> None:
     """Build an edition (or a range of editions) into the outbox."""
     from generator.commands.build import run_build
 
-    run_build(config_path, outbox, week_value(week_text, "--week"), week_value(from_text, "--from"),
-              week_value(to_text, "--to"), rebuild)
+    run_build(
+        config_path,
+        outbox,
+        week_value(week_text, "--week"),
+        week_value(from_text, "--from"),
+        week_value(to_text, "--to"),
+        rebuild,
+    )
 
 
 @main.command(epilog=EXIT_CODES_HELP)

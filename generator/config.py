@@ -7,7 +7,7 @@ Paths in the file are relative to the file's own folder.
 from __future__ import annotations
 
 import re
-from datetime import time
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -22,8 +22,11 @@ from generator.yamlsource import YamlDoc, load_yaml
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-PLATFORMS = ("x", "bluesky", "mastodon", "threads", "instagram", "linkedin", "facebook")
 Platform = Literal["x", "bluesky", "mastodon", "threads", "instagram", "linkedin", "facebook"]
+PLATFORM_LIST: tuple[Platform, ...] = (
+    "x", "bluesky", "mastodon", "threads", "instagram", "linkedin", "facebook",
+)
+PLATFORMS: tuple[str, ...] = PLATFORM_LIST
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
@@ -38,7 +41,9 @@ def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {value!r}; use an IANA name such as 'Asia/Seoul'") from None
+        raise ValueError(
+            f"unknown timezone {value!r}; use an IANA name such as 'Asia/Seoul'"
+        ) from None
     return value
 
 
@@ -66,9 +71,9 @@ class Send(Strict):
     time: Hhmm = "09:00"
 
     @property
-    def clock(self) -> time:
+    def clock(self) -> dt.time:
         hour, minute = self.time.split(":")
-        return time(int(hour), int(minute))
+        return dt.time(int(hour), int(minute))
 
 
 class Rotation(Strict):
@@ -139,10 +144,13 @@ class FeedSettings(Strict):
 class SocialSettings(Strict):
     """Which platforms get posts, and the UTM tags on their links."""
 
-    platforms: list[Platform] = Field(default_factory=lambda: list(PLATFORMS))
+    platforms: list[Platform] = Field(default_factory=lambda: list(PLATFORM_LIST))
     utm: dict[Annotated[str, Field(pattern=r"^utm_[a-z]+$")], Line] = Field(
-        default_factory=lambda: {"utm_source": "{platform}", "utm_medium": "social",
-                                 "utm_campaign": "{edition}"}
+        default_factory=lambda: {
+            "utm_source": "{platform}",
+            "utm_medium": "social",
+            "utm_campaign": "{edition}",
+        }
     )
 
 
@@ -193,17 +201,23 @@ class Settings(Strict):
         return self.locales[0]
 
 
-
 class Config:
     """Settings plus where they came from, so relative paths resolve against the file."""
 
-    def __init__(self, settings: Settings, path: Path, outbox_override: Path | None = None,
-                 doc: YamlDoc | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        path: Path,
+        outbox_override: Path | None = None,
+        doc: YamlDoc | None = None,
+    ):
         self.settings = settings
         self.doc = doc or YamlDoc(name=str(path), data=None)
         self.path = path
         self.root = path.parent
-        self.outbox = outbox_override if outbox_override is not None else self.root / settings.outbox
+        self.outbox = (
+            outbox_override if outbox_override is not None else self.root / settings.outbox
+        )
         self.data_dir = self.root / settings.data
         self.templates_dir = self.root / settings.templates
 
@@ -220,8 +234,16 @@ def load_config(path: Path, outbox_override: Path | None = None) -> Config:
     if errors or settings is None:
         raise BadInput(errors)
     if settings.safety.helpline_warn_days >= settings.safety.helpline_error_days:
-        raise BadInput([Problem(doc.name, doc.line_of(("safety",)), "safety",
-                                "helpline_warn_days must be less than helpline_error_days")])
+        raise BadInput(
+            [
+                Problem(
+                    doc.name,
+                    doc.line_of(("safety",)),
+                    "safety",
+                    "helpline_warn_days must be less than helpline_error_days",
+                )
+            ]
+        )
     return Config(settings, path, outbox_override, doc)
 
 

@@ -74,7 +74,7 @@ class TitleView:
 
     @property
     def credit(self) -> str:
-        """"dir. X" for a film, "Network, N episodes" for a drama."""
+        """ "dir. X" for a film, "Network, N episodes" for a drama."""
         if self.type == "drama":
             return f"{self.network}, {self.episodes} episodes"
         return f"dir. {self.director}"
@@ -201,20 +201,34 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
         return pick_locale(value, locale) if value else None
 
     return TitleView(
-        id=film.id, type=film.type, title=film.titles.en, title_ko=film.titles.ko,
-        title_rr=film.titles.rr, aka=tuple(film.titles.aka), year=film.year,
-        release_date=film.release_date, director=film.director, writer=film.writer,
-        network=film.network, episodes=film.episodes, runtime_min=film.runtime_min,
-        cast=tuple(film.cast), rating_kr=film.rating_kr,
+        id=film.id,
+        type=film.type,
+        title=film.titles.en,
+        title_ko=film.titles.ko,
+        title_rr=film.titles.rr,
+        aka=tuple(film.titles.aka),
+        year=film.year,
+        release_date=film.release_date,
+        director=film.director,
+        writer=film.writer,
+        network=film.network,
+        episodes=film.episodes,
+        runtime_min=film.runtime_min,
+        cast=tuple(film.cast),
+        rating_kr=film.rating_kr,
         category=pick_locale(catalogue.category(film.category).name, locale),
-        category_id=film.category, theme_ids=tuple(film.themes),
+        category_id=film.category,
+        theme_ids=tuple(film.themes),
         content_notes=tuple(_note(n, catalogue, locale) for n in film.content_notes),
         synopsis=pick_locale(film.synopsis, locale),
         why_it_matters=pick_locale(film.why_it_matters, locale),
         note=text(film.note),
-        where_to_watch=tuple(WatchView(w.service, w.region, w.url, w.verified) for w in film.where_to_watch),
+        where_to_watch=tuple(
+            WatchView(w.service, w.region, w.url, w.verified) for w in film.where_to_watch
+        ),
         sources=tuple(SourceView(s.name, s.url) for s in film.sources),
-        image_url=film.image_url, image_alt=text(film.image_alt),
+        image_url=film.image_url,
+        image_alt=text(film.image_alt),
     )
 
 
@@ -224,24 +238,35 @@ def _note(note_id: str, catalogue: Catalogue, locale: str) -> NoteView:
 
 def _theme(theme: Theme, catalogue: Catalogue, locale: str) -> ThemeView:
     return ThemeView(
-        id=theme.id, name=pick_locale(theme.name, locale), name_ko=theme.name.get("ko"),
+        id=theme.id,
+        name=pick_locale(theme.name, locale),
+        name_ko=theme.name.get("ko"),
         category=pick_locale(catalogue.category(theme.category).name, locale),
         tagline=pick_locale(theme.tagline, locale),
         tagline_short=pick_locale(theme.tagline_short, locale),
-        awareness=pick_locale(theme.awareness, locale), support=pick_locale(theme.support, locale),
-        facts=tuple(FactView(pick_locale(f.text, locale), SourceView(f.source.name, f.source.url), f.year)
-                    for f in theme.facts),
+        awareness=pick_locale(theme.awareness, locale),
+        support=pick_locale(theme.support, locale),
+        facts=tuple(
+            FactView(pick_locale(f.text, locale), SourceView(f.source.name, f.source.url), f.year)
+            for f in theme.facts
+        ),
         hashtags=tuple(theme.hashtags),
     )
 
 
 def _helpline(line: Helpline, locale: str) -> HelplineView:
     return HelplineView(
-        id=line.id, name=pick_locale(line.name, locale),
-        contacts=tuple(ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None)
-                       for c in line.contacts),
-        hours=pick_locale(line.hours, locale), languages=tuple(line.languages), url=line.url,
-        verified=line.verified, source=SourceView(line.source.name, line.source.url),
+        id=line.id,
+        name=pick_locale(line.name, locale),
+        contacts=tuple(
+            ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None)
+            for c in line.contacts
+        ),
+        hours=pick_locale(line.hours, locale),
+        languages=tuple(line.languages),
+        url=line.url,
+        verified=line.verified,
+        source=SourceView(line.source.name, line.source.url),
         short=pick_locale(line.short, locale),
         note=pick_locale(line.note, locale) if line.note else None,
     )
@@ -253,7 +278,9 @@ def _region(region: Region, locale: str) -> RegionView:
     return RegionView(region.id, pick_locale(region.name, locale), region.emergency, lines, primary)
 
 
-def _related(catalogue: Catalogue, theme_ids: list[str], exclude: str, count: int = 3) -> list[Film]:
+def _related(
+    catalogue: Catalogue, theme_ids: list[str], exclude: str, count: int = 3
+) -> list[Film]:
     """Titles sharing the most themes with the feature, then by id: stable, not random."""
     scored = []
     for film in catalogue.films:
@@ -271,18 +298,26 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
     locale = settings.locale
     week = pick.week
     film = catalogue.film(pick.feature_id) if pick.kind == "film" else None
-    if film is not None:
-        theme_ids = list(film.themes)
-    else:
-        theme_ids = [pick.feature_id]
-    themes = tuple(_theme(t, catalogue, locale) for t in
-                   (catalogue.theme(i) for i in theme_ids) if t is not None)
-    related = tuple(_title(f, catalogue, locale) for f in _related(catalogue, theme_ids, pick.feature_id))
+    theme_ids = list(film.themes) if film is not None else [pick.feature_id]
+    themes = tuple(
+        _theme(t, catalogue, locale)
+        for t in (catalogue.theme(i) for i in theme_ids)
+        if t is not None
+    )
+    related = tuple(
+        _title(f, catalogue, locale) for f in _related(catalogue, theme_ids, pick.feature_id)
+    )
     title_view = _title(film, catalogue, locale) if film is not None else None
-    notes = title_view.content_notes if title_view else tuple(
-        dict.fromkeys(n for r in related for n in r.content_notes))
-    regions = tuple(_region(r, locale) for r in
-                    (catalogue.region(i) for i in settings.audience.regions) if r is not None)
+    notes = (
+        title_view.content_notes
+        if title_view
+        else tuple(dict.fromkeys(n for r in related for n in r.content_notes))
+    )
+    regions = tuple(
+        _region(r, locale)
+        for r in (catalogue.region(i) for i in settings.audience.regions)
+        if r is not None
+    )
     primary = next(r for r in regions if r.id == settings.audience.primary)
     intl_region = catalogue.region(catalogue.international)
     assert intl_region is not None  # checked when the catalogue loaded
@@ -291,22 +326,49 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
     links = Links(
         page=site.url(f"archive/{edition_id}.html"),
         archive_index=site.url("archive/"),
-        feed_rss=site.url("feed.xml"), feed_atom=site.url("atom.xml"), feed_json=site.url("feed.json"),
-        site=site.base_url, unsubscribe=settings.email.unsubscribe_url,
+        feed_rss=site.url("feed.xml"),
+        feed_atom=site.url("atom.xml"),
+        feed_json=site.url("feed.json"),
+        site=site.base_url,
+        unsubscribe=settings.email.unsubscribe_url,
         unsubscribe_mailto=settings.email.unsubscribe_mailto,
     )
-    observances = tuple(pick_locale(o.name, locale) for o in catalogue.observances
-                        if o.falls_in(week) and set(o.themes) & set(theme_ids)
-                        and {*settings.audience.regions, "INTL"} & set(o.regions))
+    observances = tuple(
+        pick_locale(o.name, locale)
+        for o in catalogue.observances
+        if o.falls_in(week)
+        and set(o.themes) & set(theme_ids)
+        and {*settings.audience.regions, "INTL"} & set(o.regions)
+    )
     headline = title_view.title if title_view else themes[0].name
     return Edition(
-        id=edition_id, week=week, locale=locale,
+        id=edition_id,
+        week=week,
+        locale=locale,
         send_at=week.send_at(settings.send.weekday, settings.send.clock, settings.tz),
-        kind="film" if film is not None else "theme", feature_id=pick.feature_id,
-        reason=pick.reason, headline=headline, film=title_view, theme=themes[0], themes=themes,
-        related=related, content_notes=notes, regions=regions, primary_region=primary,
-        international=_region(intl_region, locale), observances=observances,
-        site=SiteView(site.title, site.description, site.base_url, site.domain, site.list_address,
-                      site.sender_name, site.sender_address, site.reply_to, site.tag_start),
+        kind="film" if film is not None else "theme",
+        feature_id=pick.feature_id,
+        reason=pick.reason,
+        headline=headline,
+        film=title_view,
+        theme=themes[0],
+        themes=themes,
+        related=related,
+        content_notes=notes,
+        regions=regions,
+        primary_region=primary,
+        international=_region(intl_region, locale),
+        observances=observances,
+        site=SiteView(
+            site.title,
+            site.description,
+            site.base_url,
+            site.domain,
+            site.list_address,
+            site.sender_name,
+            site.sender_address,
+            site.reply_to,
+            site.tag_start,
+        ),
         links=links,
     )

@@ -77,9 +77,17 @@ class Ledger:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (str(entry.week), entry.week.ordinal, entry.feature_kind, entry.feature_id,
-                 entry.reason, entry.send_at, entry.content_hash, entry.built_at,
-                 json.dumps(entry.item, ensure_ascii=False, sort_keys=True)),
+                (
+                    str(entry.week),
+                    entry.week.ordinal,
+                    entry.feature_kind,
+                    entry.feature_id,
+                    entry.reason,
+                    entry.send_at,
+                    entry.content_hash,
+                    entry.built_at,
+                    json.dumps(entry.item, ensure_ascii=False, sort_keys=True),
+                ),
             )
 
     def delete(self, week: IsoWeek) -> None:
@@ -87,7 +95,9 @@ class Ledger:
             self._db.execute("DELETE FROM editions WHERE week = ?", (str(week),))
 
     def get(self, week: IsoWeek) -> LedgerEntry | None:
-        with closing(self._db.execute("SELECT * FROM editions WHERE week = ?", (str(week),))) as cur:
+        with closing(
+            self._db.execute("SELECT * FROM editions WHERE week = ?", (str(week),))
+        ) as cur:
             row = cur.fetchone()
         return _entry(row) if row else None
 
@@ -97,7 +107,9 @@ class Ledger:
 
     def latest(self, count: int) -> list[LedgerEntry]:
         """The ``count`` most recent editions by week, newest first."""
-        return list(self._iter("SELECT * FROM editions ORDER BY week_ordinal DESC LIMIT ?", (count,)))
+        return list(
+            self._iter("SELECT * FROM editions ORDER BY week_ordinal DESC LIMIT ?", (count,))
+        )
 
     def history(self) -> dict[IsoWeek, str]:
         """Week -> feature id: what the picker needs to honour cooldowns."""
@@ -116,5 +128,13 @@ class Ledger:
 
 def _entry(row: tuple[Any, ...]) -> LedgerEntry:
     week, _ordinal, kind, feature, reason, send_at, content_hash, built_at, item = row
-    return LedgerEntry(IsoWeek.parse(week), kind, feature, reason, send_at, content_hash, built_at,
-                       json.loads(item))
+    return LedgerEntry(
+        IsoWeek.parse(week),
+        kind,
+        feature,
+        reason,
+        send_at,
+        content_hash,
+        built_at,
+        json.loads(item),
+    )

@@ -126,11 +126,15 @@ class Outbox:
 
     def edition_ids(self) -> list[str]:
         """Edition folders present, oldest first (names sort chronologically)."""
-        return sorted(p.name for p in self.root.iterdir()
-                      if p.is_dir() and (p / "manifest.json").is_file() and not p.name.startswith("."))
+        return sorted(
+            p.name
+            for p in self.root.iterdir()
+            if p.is_dir() and (p / "manifest.json").is_file() and not p.name.startswith(".")
+        )
 
-    def write_edition(self, edition_id: str, files: Mapping[str, bytes], manifest: bytes,
-                      durable: bool = True) -> WriteResult:
+    def write_edition(
+        self, edition_id: str, files: Mapping[str, bytes], manifest: bytes, durable: bool = True
+    ) -> WriteResult:
         """Put ``files`` plus ``manifest.json`` in place as one folder, atomically."""
         target = self.edition_dir(edition_id)
         existing = target / "manifest.json"

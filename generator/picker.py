@@ -36,8 +36,13 @@ class Pick:
 class Picker:
     """Plans weeks from the catalogue, the settings and the ledger's history."""
 
-    def __init__(self, catalogue: Catalogue, settings: Settings, history: Mapping[IsoWeek, str],
-                 ledger_reasons: Mapping[IsoWeek, tuple[str, str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        settings: Settings,
+        history: Mapping[IsoWeek, str],
+        ledger_reasons: Mapping[IsoWeek, tuple[str, str, str]] | None = None,
+    ) -> None:
         self.catalogue = catalogue
         self.settings = settings
         self.history = dict(history)
@@ -91,8 +96,10 @@ class Picker:
 
     def _in_cooldown(self, feature_id: str, week: IsoWeek) -> bool:
         cooldown = self.settings.rotation.cooldown_weeks
-        return any(o != week.ordinal and abs(week.ordinal - o) < cooldown
-                   for o in self._weeks_of.get(feature_id, ()))
+        return any(
+            o != week.ordinal and abs(week.ordinal - o) < cooldown
+            for o in self._weeks_of.get(feature_id, ())
+        )
 
     def _recency_key(self, feature_id: str, week: IsoWeek) -> tuple[int, str]:
         last = self._last_featured(feature_id, week)
@@ -136,9 +143,13 @@ class Picker:
             eligible.sort(key=lambda c: (self._kind_of(c) != slot, self._recency_key(c, week)))
             chosen = eligible[0]
             name = obs.name["en"]
-            return Pick(week, self._kind_of(chosen), chosen,
-                        f"{name} falls in this week; not featured in the last {cooldown} weeks",
-                        "observance")
+            return Pick(
+                week,
+                self._kind_of(chosen),
+                chosen,
+                f"{name} falls in this week; not featured in the last {cooldown} weeks",
+                "observance",
+            )
         return None
 
     def _rotation_pick(self, week: IsoWeek, slot: str) -> Pick:
@@ -151,8 +162,15 @@ class Picker:
             chosen = min(fresh, key=lambda f: self._recency_key(f, week))
             last = self._last_featured(chosen, week)
             when = "never featured" if last is None else f"last featured {last} weeks ago"
-            return Pick(week, self._kind_of(chosen), chosen, f"rotation ({slot}): {when}", "rotation")
+            return Pick(
+                week, self._kind_of(chosen), chosen, f"rotation ({slot}): {when}", "rotation"
+            )
         chosen = min(pool, key=lambda f: self._recency_key(f, week))
-        return Pick(week, self._kind_of(chosen), chosen,
-                    f"rotation ({slot}): every {slot} was featured within {cooldown} weeks; "
-                    "least recently featured", "rotation")
+        return Pick(
+            week,
+            self._kind_of(chosen),
+            chosen,
+            f"rotation ({slot}): every {slot} was featured within {cooldown} weeks; "
+            "least recently featured",
+            "rotation",
+        )

@@ -49,19 +49,43 @@ def _cross_check(config: Config, catalogue: Catalogue) -> list[Problem]:
     problems = []
     for index, region in enumerate(settings.audience.regions):
         if catalogue.region(region) is None:
-            problems.append(Problem(doc.name, doc.line_of(("audience", "regions", index)),
-                                    f"audience.regions[{index}]", f"no helplines for region {region!r} in data/helplines.yaml"))
+            problems.append(
+                Problem(
+                    doc.name,
+                    doc.line_of(("audience", "regions", index)),
+                    f"audience.regions[{index}]",
+                    f"no helplines for region {region!r} in data/helplines.yaml",
+                )
+            )
     for week, feature in settings.pins.items():
         at = ("pins", week)
         film = catalogue.film(feature)
         if film is None and catalogue.theme(feature) is None:
-            problems.append(Problem(doc.name, doc.line_of(at), f"pins.{week}",
-                                    f"pin to unknown film or theme {feature!r}"))
+            problems.append(
+                Problem(
+                    doc.name,
+                    doc.line_of(at),
+                    f"pins.{week}",
+                    f"pin to unknown film or theme {feature!r}",
+                )
+            )
         elif film is not None and not film.in_rotation:
-            problems.append(Problem(doc.name, doc.line_of(at), f"pins.{week}",
-                                    f"{feature!r} is out of rotation in data/films.yaml"))
+            problems.append(
+                Problem(
+                    doc.name,
+                    doc.line_of(at),
+                    f"pins.{week}",
+                    f"{feature!r} is out of rotation in data/films.yaml",
+                )
+            )
     rotating_films = [f for f in catalogue.films if f.in_rotation]
     if "film" in settings.rotation.pattern and not rotating_films:
-        problems.append(Problem(doc.name, doc.line_of(("rotation", "pattern")), "rotation.pattern",
-                                "the pattern asks for films but no film is in rotation"))
+        problems.append(
+            Problem(
+                doc.name,
+                doc.line_of(("rotation", "pattern")),
+                "rotation.pattern",
+                "the pattern asks for films but no film is in rotation",
+            )
+        )
     return problems

@@ -19,9 +19,16 @@ def _wrap(text: str, width: int = 72, indent: str = "") -> str:
     """Wrap each paragraph at ``width`` columns; never breaks words or URLs."""
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
     wrapped = [
-        textwrap.fill(" ".join(p.split()), width=width, initial_indent=indent,
-                      subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
-        for p in paragraphs if p
+        textwrap.fill(
+            " ".join(p.split()),
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for p in paragraphs
+        if p
     ]
     return "\n\n".join(wrapped)
 

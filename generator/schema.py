@@ -22,7 +22,10 @@ DEFAULT_LOCALE = "en"
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-RegionId = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|INTL)$")]
+REGION_PATTERN = r"^(?:[A-Z]{2}|INTL)$"
+RegionId = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
+HASHTAG_PATTERN = r"^[A-Za-z0-9가-힣]+$"
+Hashtag = Annotated[str, StringConstraints(pattern=HASHTAG_PATTERN, max_length=60)]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -99,14 +102,33 @@ def _message(err: Mapping[str, Any]) -> str:
     kind = err["type"]
     if kind in _FRIENDLY:
         return _FRIENDLY[kind]
+    if kind == "string_pattern_mismatch":
+        pattern = (err.get("ctx") or {}).get("pattern", "")
+        if pattern == SLUG_PATTERN:
+            return "must be a slug: lowercase letters, digits and single hyphens (like my-mister)"
+        if pattern == HASHTAG_PATTERN:
+            return "a hashtag is written without '#', letters and digits only (like MentalHealth)"
+        if pattern == REGION_PATTERN:
+            return "must be a two-letter country code in capitals (like KR) or INTL"
+    if kind == "too_short":
+        need = (err.get("ctx") or {}).get("min_length", 1)
+        return "must not be empty" if need == 1 else f"needs at least {need} items"
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ")
-    if kind in ("string_type", "int_type", "date_type", "bool_type", "list_type", "dict_type",
-                "model_type", "float_type"):
+    if kind in (
+        "string_type",
+        "int_type",
+        "date_type",
+        "bool_type",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "float_type",
+    ):
         got = type(err.get("input")).__name__
         hint = ""
         if kind == "string_type" and isinstance(err.get("input"), int):
-            hint = " (quote it: YAML reads 09:00 or 123 as a number)"
+            hint = " (quote it: YAML reads 10:30 or 123 as a number)"
         elif kind == "date_type" and isinstance(err.get("input"), str):
             hint = " (write it as YYYY-MM-DD without quotes)"
         return f"{msg[0].lower()}{msg[1:]}, got {got}{hint}"
@@ -116,7 +138,9 @@ def _message(err: Mapping[str, Any]) -> str:
 def _clean_loc(loc: tuple[Any, ...]) -> PathKey:
     out: list[str | int] = []
     for part in loc:
-        if isinstance(part, str) and (part.startswith(("function-", "[")) or part in ("list", "dict")):
+        if isinstance(part, str) and (
+            part.startswith(("function-", "[")) or part in ("list", "dict")
+        ):
             continue  # pydantic's internal validator labels
         out.append(part)
     return tuple(out)

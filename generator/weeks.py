@@ -33,9 +33,8 @@ class IsoWeek:
         if not 1 <= self.year <= 9998:
             raise ValueError(f"year {self.year} is out of range")
         if not 1 <= self.week <= weeks_in_year(self.year):
-            raise ValueError(
-                f"{self.year} has {weeks_in_year(self.year)} ISO weeks; week {self.week} does not exist"
-            )
+            count = weeks_in_year(self.year)
+            raise ValueError(f"{self.year} has {count} ISO weeks; week {self.week} does not exist")
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
@@ -86,10 +85,9 @@ class IsoWeek:
         day = self.monday + timedelta(days=WEEKDAY_INDEX[weekday])
         naive = datetime.combine(day, at)
         local = naive.replace(tzinfo=tz, fold=0)
-        roundtrip = local.astimezone(ZoneInfo("UTC")).astimezone(tz)
-        if roundtrip.replace(tzinfo=None) != naive:  # inside a gap: use the post-gap offset
-            local = naive.replace(tzinfo=tz, fold=1).astimezone(ZoneInfo("UTC")).astimezone(tz)
-        return local
+        # Normalising through UTC moves a wall time inside a gap forward by the gap
+        # (PEP 495: fold=0 takes the offset from before the transition).
+        return local.astimezone(ZoneInfo("UTC")).astimezone(tz)
 
 
 def week_range(first: IsoWeek, last: IsoWeek) -> Iterator[IsoWeek]:

@@ -50,8 +50,12 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDoc) -> None:
             line = key_node.start_mark.line + 1
             if key in seen:
                 doc.problems.append(
-                    Problem(doc.name, line, format_path((*path, key)),
-                            f"duplicate key (first defined on line {seen[key]})")
+                    Problem(
+                        doc.name,
+                        line,
+                        format_path((*path, key)),
+                        f"duplicate key (first defined on line {seen[key]})",
+                    )
                 )
                 continue
             seen[key] = line
@@ -90,7 +94,13 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         doc.problems.append(
-            Problem(name, line, "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
+            Problem(
+                name,
+                line,
+                "",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "save the file as UTF-8",
+            )
         )
         return doc
     if text.startswith("\ufeff"):

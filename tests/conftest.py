@@ -36,16 +36,20 @@ _used_goldens: set[Path] = set()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true",
-                     help="Rewrite golden files from the current output instead of comparing.")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite golden files from the current output instead of comparing.",
+    )
 
 
 def copy_site(dest: Path, extra_yaml: str = "") -> Path:
     """Copy the fixture site to ``dest``; return the path of its schedule.yaml."""
     shutil.copytree(FIXTURE_SITE, dest, dirs_exist_ok=True)
     schedule = dest / "schedule.yaml"
-    text = schedule.read_text("utf-8").replace("templates: ../../../templates",
-                                                f"templates: {REPO / 'templates'}")
+    text = schedule.read_text("utf-8").replace(
+        "templates: ../../../templates", f"templates: {REPO / 'templates'}"
+    )
     schedule.write_text(text + extra_yaml, "utf-8")
     return schedule
 
@@ -103,8 +107,10 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, bytes], None]:
         if expected != data:
             obtained = path.with_name(path.name + ".obtained")
             obtained.write_bytes(data)
-            pytest.fail(f"{name} differs from its golden file; see {obtained.relative_to(REPO)} "
-                        "(run `pytest --update-goldens` if the change is intended)")
+            pytest.fail(
+                f"{name} differs from its golden file; see {obtained.relative_to(REPO)} "
+                "(run `pytest --update-goldens` if the change is intended)"
+            )
 
     return check
 
@@ -113,23 +119,43 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Unused golden files fail the run when the whole suite ran (they would rot unseen)."""
     if session.config.getoption("--update-goldens") or not _used_goldens:
         return
-    if session.config.args not in ([], [str(REPO / "tests")], ["tests"]) or session.config.option.keyword \
-            or session.config.option.markexpr not in ("", None) and "not" not in session.config.option.markexpr:
+    if (
+        session.config.args not in ([], [str(REPO / "tests")], ["tests"])
+        or session.config.option.keyword
+        or (
+            session.config.option.markexpr not in ("", None)
+            and "not" not in session.config.option.markexpr
+        )
+    ):
         return
-    unused = [p for p in GOLDEN.rglob("*") if p.is_file() and not p.name.endswith(".obtained")
-              and p not in _used_goldens]
+    unused = [
+        p
+        for p in GOLDEN.rglob("*")
+        if p.is_file() and not p.name.endswith(".obtained") and p not in _used_goldens
+    ]
     if unused and exitstatus == 0:
         names = ", ".join(str(p.relative_to(REPO)) for p in sorted(unused))
         print(f"\nunused golden files: {names}", file=sys.stderr)
         session.exitstatus = 1
 
 
-def mindreel(*args: str, cwd: Path, now: str = NOW_TEXT, timeout: float = 120,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def mindreel(
+    *args: str,
+    cwd: Path,
+    now: str = NOW_TEXT,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a subprocess (as a user would), with the clock pinned."""
     full_env = {**os.environ, "MINDREEL_NOW": now, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ import click
 from generator import clock
 from generator.build import BuildResult, build_weeks
 from generator.errors import BadInput, Problem
-from generator.project import load_project
+from generator.project import Project, load_project
 from generator.weeks import IsoWeek, current_week, week_range
 
 _VERBS = {
@@ -28,8 +29,14 @@ def describe(result: BuildResult) -> str:
     return f"{result.week}: {_VERBS[result.status]}{feature}{where}"
 
 
-def run_build(config_path: Path, outbox: Path | None, week: IsoWeek | None, first: IsoWeek | None,
-              last: IsoWeek | None, rebuild: bool) -> None:
+def run_build(
+    config_path: Path,
+    outbox: Path | None,
+    week: IsoWeek | None,
+    first: IsoWeek | None,
+    last: IsoWeek | None,
+    rebuild: bool,
+) -> None:
     now = clock.now()
     project = load_project(config_path, outbox)
     settings = project.config.settings
@@ -55,16 +62,13 @@ def _print_warnings(result: BuildResult) -> None:
         click.echo(f"{result.week}: {warning}", err=True)
 
 
-def _build_range(project: object, weeks: list[IsoWeek], now: object, rebuild: bool) -> None:
-    from datetime import datetime
-
-    from generator.project import Project
-
-    assert isinstance(project, Project) and isinstance(now, datetime)
+def _build_range(project: Project, weeks: list[IsoWeek], now: datetime, rebuild: bool) -> None:
+    """Build a range in order: a progress bar on a terminal, one plain line per week otherwise."""
     counts: dict[str, int] = {}
     if sys.stdout.isatty():
-        with click.progressbar(length=len(weeks), label="building",
-                               item_show_func=lambda w: str(w) if w else None) as bar:
+        with click.progressbar(
+            weeks, label="building", item_show_func=lambda w: str(w) if w else None
+        ) as bar:
 
             def step(result: BuildResult) -> None:
                 counts[result.status] = counts.get(result.status, 0) + 1

@@ -36,7 +36,11 @@ def run_plan(config_path: Path, outbox: Path | None, weeks: int, first: IsoWeek 
         send = pick.week.send_at(settings.send.weekday, settings.send.clock, settings.tz)
         feature = "-" if pick.kind == "skip" else f"{pick.kind}: {pick.feature_id}"
         rows.append((str(pick.week), send.strftime("%a %Y-%m-%d %H:%M %Z"), feature, pick.reason))
-    widths = [max(len(r[i]) for r in [*rows, ("week", "send time", "feature", "")]) for i in range(3)]
+    widths = [
+        max(len(r[i]) for r in [*rows, ("week", "send time", "feature", "")]) for i in range(3)
+    ]
     header = ("week", "send time", "feature", "reason")
     for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+        click.echo(
+            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3]
+        )
