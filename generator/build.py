@@ -66,16 +66,15 @@ def context_for(project: Project) -> RenderContext:
 
 
 def picker_for(project: Project, ledger: Ledger) -> Picker:
-    entries = ledger.entries()
+    """A picker that knows every built week; a ledger pick whose feature left the catalogue
+    is treated as history only, so that week is picked afresh."""
+    picks = ledger.picks()
+    known = project.catalogue.feature_ids()
     return Picker(
         project.catalogue,
         project.config.settings,
-        {e.week: e.feature_id for e in entries},
-        {
-            e.week: (e.feature_kind, e.feature_id, e.reason)
-            for e in entries
-            if project.catalogue.film(e.feature_id) or project.catalogue.theme(e.feature_id)
-        },
+        {week: feature for week, (_kind, feature, _reason) in picks.items()},
+        {week: pick for week, pick in picks.items() if pick[1] in known},
     )
 
 

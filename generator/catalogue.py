@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -292,20 +293,36 @@ class Catalogue:
     international: str
     observances: tuple[Observance, ...]
 
+    @cached_property
+    def _index(self) -> dict[str, dict[str, Any]]:
+        """Lookups by id, built once (the catalogue is immutable)."""
+        return {
+            "film": {f.id: f for f in self.films},
+            "theme": {t.id: t for t in self.themes},
+            "region": {r.id: r for r in self.regions},
+            "category": {c.id: c for c in self.vocabulary.categories},
+            "note": {c.id: c for c in self.vocabulary.content_notes},
+        }
+
     def film(self, film_id: str) -> Film | None:
-        return next((f for f in self.films if f.id == film_id), None)
+        film: Film | None = self._index["film"].get(film_id)
+        return film
 
     def theme(self, theme_id: str) -> Theme | None:
-        return next((t for t in self.themes if t.id == theme_id), None)
+        theme: Theme | None = self._index["theme"].get(theme_id)
+        return theme
 
     def region(self, region_id: str) -> Region | None:
-        return next((r for r in self.regions if r.id == region_id), None)
+        region: Region | None = self._index["region"].get(region_id)
+        return region
 
     def category(self, category_id: str) -> Term:
-        return next(c for c in self.vocabulary.categories if c.id == category_id)
+        term: Term = self._index["category"][category_id]
+        return term
 
     def content_note(self, note_id: str) -> Term:
-        return next(c for c in self.vocabulary.content_notes if c.id == note_id)
+        term: Term = self._index["note"][note_id]
+        return term
 
     def films_with_theme(self, theme_id: str, rotation_only: bool = True) -> list[Film]:
         return [
@@ -313,7 +330,7 @@ class Catalogue:
         ]
 
     def feature_ids(self) -> set[str]:
-        return {f.id for f in self.films} | {t.id for t in self.themes}
+        return set(self._index["film"]) | set(self._index["theme"])
 
 
 def _duplicates(doc: YamlDoc, key: str, ids: Sequence[str]) -> list[Problem]:

@@ -116,6 +116,14 @@ class Ledger:
         with closing(self._db.execute("SELECT week, feature_id FROM editions")) as cur:
             return {IsoWeek.parse(week): feature for week, feature in cur}
 
+    def picks(self) -> dict[IsoWeek, tuple[str, str, str]]:
+        """Week -> (kind, feature id, reason), without decoding the stored items (cheap)."""
+        sql = "SELECT week, feature_kind, feature_id, reason FROM editions"
+        with closing(self._db.execute(sql)) as cur:
+            return {
+                IsoWeek.parse(week): (kind, feature, reason) for week, kind, feature, reason in cur
+            }
+
     def hashes(self) -> dict[str, str]:
         with closing(self._db.execute("SELECT week, content_hash FROM editions")) as cur:
             return dict(cur.fetchall())

@@ -115,27 +115,25 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, bytes], None]:
     return check
 
 
+def _whole_suite(config: pytest.Config) -> bool:
+    """True when every test module was collected (no paths, -k or --lf narrowing the run)."""
+    args = [a for a in config.args if a not in ("tests", str(REPO / "tests"), str(REPO))]
+    return not args and not config.option.keyword and not config.getoption("lf", False)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Unused golden files fail the run when the whole suite ran (they would rot unseen)."""
-    if session.config.getoption("--update-goldens") or not _used_goldens:
+    """Unused golden files fail a whole-suite run: they would otherwise rot unseen."""
+    config = session.config
+    if config.getoption("--update-goldens") or exitstatus != 0 or not _whole_suite(config):
         return
-    if (
-        session.config.args not in ([], [str(REPO / "tests")], ["tests"])
-        or session.config.option.keyword
-        or (
-            session.config.option.markexpr not in ("", None)
-            and "not" not in session.config.option.markexpr
-        )
-    ):
-        return
-    unused = [
+    unused = sorted(
         p
         for p in GOLDEN.rglob("*")
         if p.is_file() and not p.name.endswith(".obtained") and p not in _used_goldens
-    ]
-    if unused and exitstatus == 0:
-        names = ", ".join(str(p.relative_to(REPO)) for p in sorted(unused))
-        print(f"\nunused golden files: {names}", file=sys.stderr)
+    )
+    if unused:
+        names = ", ".join(str(p.relative_to(REPO)) for p in unused)
+        print(f"\nunused golden files (delete them or test them): {names}", file=sys.stderr)
         session.exitstatus = 1
 
 

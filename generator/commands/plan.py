@@ -21,9 +21,11 @@ def plan_weeks(project: Project, first: IsoWeek, count: int) -> list[Pick]:
     reasons: dict[IsoWeek, tuple[str, str, str]] = {}
     if outbox.ledger_path.is_file():
         with Ledger(outbox.ledger_path) as ledger:
-            for entry in ledger.entries():
-                history[entry.week] = entry.feature_id
-                reasons[entry.week] = (entry.feature_kind, entry.feature_id, entry.reason)
+            known = project.catalogue.feature_ids()
+            for week, pick in ledger.picks().items():
+                history[week] = pick[1]
+                if pick[1] in known:
+                    reasons[week] = pick
     return Picker(project.catalogue, project.config.settings, history, reasons).plan(first, count)
 
 

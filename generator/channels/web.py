@@ -1,0 +1,289 @@
+"""The web channel: each edition as a clean article, its feed item, and the web archive.
+
+``render`` runs once per edition and returns ``article.html`` (a semantic HTML fragment,
+no layout tables) and ``item.json`` (the feed item the ledger stores). ``render_archive``
+runs at publish time over the whole ledger and wraps each stored article in a full,
+self-contained page (inline CSS, no scripts, no fonts), plus an index of every edition.
+
+The item id is a ``tag:`` URI made only from the site's domain, the fixed ``tag_start``
+year and the week, so it never changes when the feature or the catalogue text does.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.channels import Files, RenderContext
+from generator.edition import Edition
+from generator.ledger import LedgerEntry
+from generator.render import render as render_template
+
+log = logging.getLogger(__name__)
+
+ARTICLE_FILE = "article.html"
+ITEM_FILE = "item.json"
+ARCHIVE_DIR = "archive"
+FEED_PATHS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
+"""Outbox-relative paths of the three feeds (the same ones ``Edition.links`` points at)."""
+
+ITEM_KEYS = ("id", "url", "title", "summary", "content_html", "date_published", "language")
+"""Keys a stored item needs before the feeds and the archive can use it."""
+
+# Words the templates need, per locale. Catalogue text arrives already resolved.
+LABELS: dict[str, dict[str, Any]] = {
+    "en": {
+        "kind": {"film": "Film", "drama": "Drama", "theme": "Theme"},
+        "content_note": "Content note",
+        "discusses": "this edition discusses %s.",
+        "jump_to_help": "Support lines are listed at the end.",
+        "this_week": "This week",
+        "week": "Week %d, %d",
+        "runtime": "%d min",
+        "cast": "With %s.",
+        "rating": {"all": "Rated all ages in Korea", "12": "Rated 12+ in Korea",
+                   "15": "Rated 15+ in Korea", "18": "Rated 18+ in Korea"},
+        "story": "The story",
+        "why": "Why it matters",
+        "watch": "Where to watch",
+        "checked": "checked %s",
+        "varies": "Availability varies by region and changes often; check your local services.",
+        "sources": "Sources",
+        "about": "About %s",
+        "facts": "Facts",
+        "support": "How to help",
+        "related": "More to watch",
+        "related_theme": "Titles to watch",
+        "help": "If you need support now",
+        "help_intro": "If anything here brings up difficult feelings, you do not have to face "
+                      "them alone. Talking to someone can help, and these services are there "
+                      "for you.",
+        "emergency": "In an emergency, call %s.",
+        "contact": {"call": "Call %s", "text": "Text %s", "chat": "Chat at %s",
+                    "whatsapp": "WhatsApp %s", "kakaotalk": "KakaoTalk %s", "app": "App: %s",
+                    "email": "Email %s", "web": "Visit %s"},
+        "line_checked": "Details checked %s.",
+        "skip": "Skip to content",
+        "all_editions": "All editions",
+        "previous": "Previous edition",
+        "next": "Next edition",
+        "pager": "Other editions",
+        "subscribe": "Follow by feed",
+        "index_title": "All editions",
+        "index_intro": "Every edition so far, newest first.",
+        "no_editions": "No editions yet.",
+        "help_short": "Support",
+    },
+    "ko": {
+        "kind": {"film": "영화", "drama": "드라마", "theme": "주제"},
+        "content_note": "콘텐츠 주의",
+        "discusses": "이번 호는 %s 내용을 다룹니다.",
+        "jump_to_help": "도움받을 수 있는 곳은 글 끝에 있습니다.",
+        "this_week": "이번 주",
+        "week": "%d주차, %d년",
+        "runtime": "%d분",
+        "cast": "출연: %s.",
+        "rating": {"all": "전체 관람가", "12": "12세 이상 관람가", "15": "15세 이상 관람가",
+                   "18": "청소년 관람불가"},
+        "story": "줄거리",
+        "why": "이 작품이 중요한 이유",
+        "watch": "볼 수 있는 곳",
+        "checked": "%s 확인",
+        "varies": "시청 가능 여부는 지역에 따라 다르고 자주 바뀝니다. "
+                  "이용하는 서비스에서 확인하세요.",
+        "sources": "출처",
+        "about": "%s 알아보기",
+        "facts": "사실",
+        "support": "도울 수 있는 방법",
+        "related": "함께 볼 작품",
+        "related_theme": "볼 만한 작품",
+        "help": "지금 도움이 필요하다면",
+        "help_intro": "이 글을 읽으며 힘든 마음이 든다면 혼자 견디지 않아도 됩니다. "
+                      "이야기를 나누는 것이 도움이 됩니다. 아래 기관이 함께합니다.",
+        "emergency": "긴급한 경우 %s에 전화하세요.",
+        "contact": {"call": "전화 %s", "text": "문자 %s", "chat": "채팅 %s",
+                    "whatsapp": "WhatsApp %s", "kakaotalk": "카카오톡 %s", "app": "앱 %s",
+                    "email": "이메일 %s", "web": "웹사이트 %s"},
+        "line_checked": "%s 확인한 정보입니다.",
+        "skip": "본문으로 건너뛰기",
+        "all_editions": "전체 호",
+        "previous": "이전 호",
+        "next": "다음 호",
+        "pager": "다른 호",
+        "subscribe": "피드로 구독하기",
+        "index_title": "전체 호",
+        "index_intro": "지금까지 나온 모든 호, 최신 순.",
+        "no_editions": "아직 나온 호가 없습니다.",
+        "help_short": "도움",
+    },
+}
+
+
+def labels(locale: str) -> dict[str, Any]:
+    return LABELS.get(locale, LABELS["en"])
+
+
+def format_date(value: date | datetime, locale: str) -> str:
+    """A reader's date: '7 December 2026' or '2026년 12월 7일'."""
+    if locale == "ko":
+        return f"{value.year}년 {value.month}월 {value.day}일"
+    return f"{value.day} {value:%B %Y}"
+
+
+def join_words(words: Iterable[str], locale: str) -> str:
+    """'a, b and c' in English; 'a, b, c' in Korean."""
+    items = list(words)
+    if locale == "ko" or len(items) < 2:
+        return ", ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def tag_uri(domain: str, tag_start: int, edition_id: str) -> str:
+    """The permanent id of an edition's feed item (RFC 4151)."""
+    return f"tag:{domain},{tag_start}:edition/{edition_id}"
+
+
+def feed_id(domain: str, tag_start: int) -> str:
+    """The permanent id of the feed itself."""
+    return f"tag:{domain},{tag_start}:feed"
+
+
+# --- one edition --------------------------------------------------------------------
+
+def render(edition: Edition, ctx: RenderContext) -> Files:
+    """The article fragment and the feed item for one edition."""
+    help_html = render_help(edition, ctx)
+    article = render_article(edition, ctx, help_html)
+    item = feed_item(edition, article, help_html)
+    return {ARTICLE_FILE: article.encode("utf-8"), ITEM_FILE: dump_json(item)}
+
+
+def _template_args(edition: Edition) -> dict[str, Any]:
+    locale = edition.locale
+    region_names = {r.id: r.name for r in (*edition.regions, edition.international)}
+    return {
+        "e": edition,
+        "t": labels(locale),
+        "fmt_date": lambda value: format_date(value, locale),
+        "join": lambda words: join_words(words, locale),
+        "region_name": lambda region_id: region_names.get(region_id, region_id),
+    }
+
+
+def render_help(edition: Edition, ctx: RenderContext) -> str:
+    """The helpline block: every audience region, then the international directory."""
+    html = render_template(ctx.templates_dir, "web/help.html.j2", **_template_args(edition))
+    return html.strip()
+
+
+def render_article(edition: Edition, ctx: RenderContext, help_html: str) -> str:
+    return render_template(ctx.templates_dir, "web/article.html.j2",
+                           help_html=Markup(help_html), **_template_args(edition))
+
+
+def item_title(edition: Edition) -> str:
+    """'Silenced (도가니, 2011)' for a title, 'Depression (우울증)' for a theme."""
+    if edition.film is not None:
+        film = edition.film
+        return f"{film.title} ({film.title_ko}, {film.year})"
+    theme = edition.theme
+    return f"{theme.name} ({theme.name_ko})" if theme.name_ko else theme.name
+
+
+def summary(edition: Edition) -> str:
+    """Plain text for feed readers that show only the summary: note, gist, where to get help."""
+    t = labels(edition.locale)
+    parts = []
+    if edition.content_notes:
+        notes = join_words((n.label for n in edition.content_notes), edition.locale)
+        parts.append(f"{t['content_note']}: {t['discusses'] % notes}")
+    parts.append(edition.film.synopsis if edition.film is not None else edition.theme.tagline)
+    parts.append(f"{t['help_short']}: {edition.primary_region.primary.short} · "
+                 f"{edition.international.primary.short}")
+    return " ".join(" ".join(p.split()) for p in parts)
+
+
+def feed_item(edition: Edition, article_html: str, help_html: str) -> dict[str, Any]:
+    """What the ledger stores for this edition; the feeds and the archive are built from it."""
+    site = edition.site
+    return {
+        "id": tag_uri(site.domain, site.tag_start, edition.id),
+        "week": edition.id,
+        "url": edition.links.page,
+        "title": item_title(edition),
+        "summary": summary(edition),
+        "content_html": article_html,
+        "help_html": help_html,
+        "date_published": edition.send_at.isoformat(),
+        "categories": [theme.name for theme in edition.themes],
+        "language": edition.locale,
+        "content_notes": [note.label for note in edition.content_notes],
+    }
+
+
+def dump_json(value: Any) -> bytes:
+    """Deterministic UTF-8 JSON with a trailing newline."""
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+# --- the archive --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Neighbour:
+    title: str
+    url: str
+
+
+def usable(entry: LedgerEntry) -> bool:
+    """True if the ledger row carries a complete feed item (the web channel was on)."""
+    return all(isinstance(entry.item.get(key), str) for key in ITEM_KEYS)
+
+
+def archive_path(edition_id: str) -> str:
+    return f"{ARCHIVE_DIR}/{edition_id}.html"
+
+
+def render_archive(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
+    """A page per edition plus ``archive/index.html``; ``entries`` oldest first."""
+    settings = ctx.settings
+    site = settings.site
+    items = [e for e in entries if usable(e)]
+    for entry in entries:
+        if not usable(entry):
+            log.warning("%s has no feed item in the ledger (built with feeds off?); "
+                        "rebuild it to add it to the archive", entry.week)
+    common = {
+        "site": site,
+        "feeds": {kind: site.url(path) for kind, path in FEED_PATHS.items()},
+        "index_url": site.url(f"{ARCHIVE_DIR}/"),
+    }
+    files: Files = {}
+    for position, entry in enumerate(items):
+        item = entry.item
+        before = items[position - 1].item if position > 0 else None
+        after = items[position + 1].item if position + 1 < len(items) else None
+        language = item["language"]
+        page = render_template(
+            ctx.templates_dir, "web/page.html.j2", item=item,
+            content=Markup(item["content_html"].strip()), t=labels(language), language=language,
+            previous=Neighbour(before["title"], before["url"]) if before else None,
+            next=Neighbour(after["title"], after["url"]) if after else None, **common,
+        )
+        files[archive_path(str(entry.week))] = page.encode("utf-8")
+    newest_first = list(reversed(items))
+    locale = settings.locale
+    help_html = newest_first[0].item.get("help_html", "") if newest_first else ""
+    index = render_template(
+        ctx.templates_dir, "web/index.html.j2", items=[e.item for e in newest_first],
+        t=labels(locale), language=locale, help_html=Markup(help_html),
+        fmt_date=lambda text: format_date(datetime.fromisoformat(text), locale),
+        join=lambda words: join_words(words, locale), **common,
+    )
+    files[f"{ARCHIVE_DIR}/index.html"] = index.encode("utf-8")
+    return files
