@@ -1,61 +1,160 @@
 """Safe-messaging guard: checks run over every rendered artifact before anything is written.
 
-Errors block the write (exit 1); warnings go to the console and the manifest.
+Three kinds of check, each with its own module:
+
+- wording rules (``safety_rules``: data/safety_rules.yaml) over the visible text of every
+  rendered file (``safety_text``) and over the catalogue fields the edition shows, so a
+  finding names both where the words land and where to fix them;
+- required elements (``safety_required``): helplines, content notes, a hope line;
+- helpline freshness: a line verified longer ago than ``safety.helpline_warn_days`` warns,
+  longer than ``safety.helpline_error_days`` blocks.
+
+Errors block the write (exit 1); warnings go to the console and the manifest. Exceptions
+to a wording rule live in data/safety_exceptions.yaml, each scoped to one title and one
+exact text, so they never switch a rule off and never reach another title's edition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Literal
+from pathlib import Path
 
-from generator.config import Settings
+from generator.catalogue import Catalogue
+from generator.config import SafetySettings
 from generator.edition import Edition
 from generator.project import Project
+from generator.safety_finding import Finding, Severity
+from generator.safety_required import check_required
+from generator.safety_rules import RuleBook, RuleException, in_scope, rulebook_for
+from generator.safety_text import Text, artifact_texts, catalogue_texts, data_docs
 
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One safety problem, located in an artifact (or in the catalogue)."""
-
-    severity: Severity
-    rule: str
-    artifact: str
-    line: int
-    text: str
-    better: str
-
-    def __str__(self) -> str:
-        better = f" (better: {self.better})" if self.better else ""
-        return f"{self.severity}: {self.artifact}:{self.line}: [{self.rule}] {self.text}{better}"
+__all__ = ["Finding", "Severity", "check_catalogue", "check_edition", "check_texts",
+           "helpline_freshness"]
 
 
-def check_edition(edition: Edition, files: Mapping[str, bytes], project: Project,
-                  today: date) -> list[Finding]:
-    """Every finding for one edition's rendered files."""
-    findings: list[Finding] = []
-    findings += _helpline_freshness(edition, project.config.settings, today)
+def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = (),
+                used: set[RuleException] | None = None) -> list[Finding]:
+    """Wording findings for ``texts``.
+
+    An exception applies to a catalogue text only when it names that text's owner, and
+    to a rendered file only when it names a title the edition ``shown`` (features or
+    lists); in both cases only inside the exact text it allows. Exceptions that allowed
+    something are added to ``used``.
+    """
+    titles = frozenset(shown)
+    findings: set[Finding] = set()
+    for text in texts:
+        rules = book.rules_for(text.place)
+        if not rules:
+            continue
+        body = text.masked
+        owners = {text.owner} if text.owner else titles
+        for rule in rules:
+            for start, end in rule.spans(body):
+                allowed = [e for e in book.exceptions
+                           if e.rule == rule.id and e.feature in owners
+                           and in_scope(text.place, e.where) and e.covers(body, start, end)]
+                if allowed:
+                    if used is not None:
+                        used.update(allowed)
+                    continue
+                findings.add(Finding(rule.severity, rule.id, text.artifact, text.line_at(start),
+                                     " ".join(body[start:end].split()), rule.better,
+                                     where=text.where, context=text.context(start, end)))
     return sorted(findings)
 
 
-def _helpline_freshness(edition: Edition, settings: Settings, today: date) -> list[Finding]:
+def helpline_freshness(catalogue: Catalogue, settings: SafetySettings, today: date,
+                       data_dir: Path | None = None, line_ids: Iterable[str] | None = None
+                       ) -> list[Finding]:
+    """Helplines whose ``verified`` date is too old, located in data/helplines.yaml."""
+    doc = data_docs(data_dir)["helplines"]
+    wanted = set(line_ids) if line_ids is not None else None
     findings = []
-    seen = set()
-    for region in (*edition.regions, edition.international):
-        for line in region.lines:
-            if line.id in seen:
+    for r, region in enumerate(catalogue.regions):
+        for j, line in enumerate(region.lines):
+            if wanted is not None and line.id not in wanted:
                 continue
-            seen.add(line.id)
             age = (today - line.verified).days
-            if age > settings.safety.helpline_error_days:
-                findings.append(Finding("error", "helpline-stale", "data/helplines.yaml", 0,
-                                        f"{line.id} last verified {line.verified} ({age} days ago)",
-                                        "check the number against its source and update `verified`"))
-            elif age > settings.safety.helpline_warn_days:
-                findings.append(Finding("warning", "helpline-aging", "data/helplines.yaml", 0,
-                                        f"{line.id} last verified {line.verified} ({age} days ago)",
-                                        "re-check the number soon"))
+            where = f"regions[{r}].lines[{j}].verified"
+            at = doc.line_of(("regions", r, "lines", j, "verified")) if doc.lines else 0
+            text = f"{line.id} ({line.name['en']}) last verified {line.verified}, {age} days ago"
+            if age > settings.helpline_error_days:
+                findings.append(Finding(
+                    "error", "helpline-stale", doc.name, at, text,
+                    f"check the number against {line.source.url} and update `verified` "
+                    f"(limit {settings.helpline_error_days} days)", where=where))
+            elif age > settings.helpline_warn_days:
+                findings.append(Finding(
+                    "warning", "helpline-aging", doc.name, at, text,
+                    f"re-check it soon: it blocks builds after {settings.helpline_error_days} days",
+                    where=where))
     return findings
+
+
+def check_catalogue(catalogue: Catalogue, rules: RuleBook, data_dir: Path | None = None, *,
+                    today: date | None = None, settings: SafetySettings | None = None,
+                    used: set[RuleException] | None = None) -> list[Finding]:
+    """Every wording finding in the whole catalogue: each film, theme, helpline, observance
+    and vocabulary text, in every locale.
+
+    This is what ``mindreel lint`` runs first and what catalogue tests can call::
+
+        book = rulebook_for(data_dir, catalogue)
+        errors = [f for f in check_catalogue(catalogue, book, data_dir) if f.severity == "error"]
+        assert errors == [], "\n".join(map(str, errors))
+
+    With ``data_dir`` findings carry file and line; with ``today`` helpline freshness is
+    checked too (thresholds from ``settings``, default 180/365 days).
+    """
+    findings = check_texts(catalogue_texts(catalogue, data_dir), rules, used=used)
+    if today is not None:
+        findings += helpline_freshness(catalogue, settings or SafetySettings(), today, data_dir)
+    return sorted(findings)
+
+
+def edition_owners(edition: Edition, catalogue: Catalogue) -> set[str]:
+    """Catalogue ids whose text the edition shows: titles, themes, helplines, observances."""
+    owners = {edition.feature_id, *(t.id for t in edition.themes), *(r.id for r in edition.related)}
+    for region in (*edition.regions, edition.international):
+        owners.add(region.id)
+        owners.update(line.id for line in region.lines)
+    names = set(edition.observances)
+    for obs in catalogue.observances:
+        if obs.name.get(edition.locale, obs.name["en"]) in names:
+            owners.add(obs.id)
+    owners.update(n.id for n in edition.content_notes)
+    for theme_id in (t.id for t in edition.themes):
+        theme = catalogue.theme(theme_id)
+        if theme is not None:
+            owners.add(theme.category)
+    if edition.film is not None:
+        owners.add(edition.film.category_id)
+    return owners
+
+
+def check_edition(edition: Edition, files: Mapping[str, bytes], project: Project,
+                  today: date, *, used: set[RuleException] | None = None) -> list[Finding]:
+    """Every finding for one edition's rendered files (and the catalogue text it shows).
+
+    Findings in rendered files carry the edition id; those in catalogue text name the
+    data file and line. Exceptions that allowed something are added to ``used``.
+    """
+    catalogue = project.catalogue
+    data_dir = project.config.data_dir
+    settings = project.config.settings
+    book = rulebook_for(data_dir, catalogue)
+    owners = edition_owners(edition, catalogue)
+    shown = {edition.feature_id, *(t.id for t in edition.themes), *(r.id for r in edition.related)}
+    findings = check_texts(catalogue_texts(catalogue, data_dir, owners=owners,
+                                           locale=edition.locale), book, used=used)
+    texts = {rel: artifact_texts(rel, data) for rel, data in sorted(files.items())}
+    rendered = [t for found in texts.values() for t in found]
+    findings += [f.in_edition(edition.id) for f in check_texts(rendered, book, shown, used)]
+    findings += [f.in_edition(edition.id)
+                 for f in check_required(edition, files, settings, book, texts)]
+    line_ids = {line.id for region in (*edition.regions, edition.international)
+                for line in region.lines}
+    findings += helpline_freshness(catalogue, settings.safety, today, data_dir, line_ids)
+    return sorted(findings)
