@@ -118,14 +118,20 @@ def build_weeks(
             log.info("%s", note)
         with Ledger(outbox.ledger_path) as ledger:
             reconcile(outbox, ledger, now)
+            republish = True
             try:
                 for week in weeks:
                     result = _build_one(project, outbox, ledger, week, now, rebuild, durable)
                     results.append(result)
                     if on_result is not None:
                         on_result(result)
+            except SafetyFailed:
+                # Blocked before this run wrote any edition: leave every file as it was.
+                republish = any(r.status in ("new", "replaced") for r in results)
+                raise
             finally:
-                publish(outbox, ledger, context_for(project), durable=durable)
+                if republish:
+                    publish(outbox, ledger, context_for(project), durable=durable)
     return results
 
 

@@ -141,12 +141,62 @@ def check(config_path: Path, outbox: Path | None) -> None:
 
 @main.command(epilog=EXIT_CODES_HELP)
 @config_option
+@click.option("--weeks", default=12, show_default=True, type=click.IntRange(1, 1040),
+              help="How many weeks of editions to render and check.")
+@click.option("--from", "from_text", metavar="YYYY-Www", help="First week (default: this week).")
+@handle_errors
+def lint(config_path: Path, outbox: Path | None, weeks: int, from_text: str | None) -> None:
+    """Run the safe-messaging checks over the catalogue and the coming weeks' editions.
+
+    Renders in memory and writes nothing. Exit 1 if any check fails with an error.
+    """
+    from generator.commands.lint import run_lint
+
+    run_lint(config_path, outbox, weeks, week_value(from_text, "--from"))
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@config_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@handle_errors
+def preview(config_path: Path, outbox: Path | None, port: int) -> None:
+    """Serve the outbox and its review page on 127.0.0.1 (builds this week if missing).
+
+    Ctrl-C stops it (exit 0).
+    """
+    from generator.commands.preview import run_preview
+
+    run_preview(config_path, outbox, port)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@config_option
 @handle_errors
 def catalogue(config_path: Path, outbox: Path | None) -> None:
     """Summarise the catalogue: counts, theme coverage, verification ages."""
     from generator.commands.check import run_catalogue
 
     run_catalogue(config_path, outbox)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@config_option
+@click.option("--once", is_flag=True,
+              help="Catch up on missed editions, then exit (for cron or a systemd timer).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="One line per event on stderr: text, or a JSON object.")
+@handle_errors
+def run(config_path: Path, outbox: Path | None, once: bool, log_format: str) -> None:
+    """Run as a service: build each edition at its send time, catch up on missed ones.
+
+    SIGTERM or SIGINT stops it cleanly (exit 0) after the week being written.
+    """
+    from generator.commands.run import run_service
+
+    code = run_service(config_path, outbox, once, "json" if log_format == "json" else "text")
+    if code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

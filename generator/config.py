@@ -6,8 +6,8 @@ Paths in the file are relative to the file's own folder.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -27,7 +27,10 @@ PLATFORM_LIST: tuple[Platform, ...] = (
     "x", "bluesky", "mastodon", "threads", "instagram", "linkedin", "facebook",
 )
 PLATFORMS: tuple[str, ...] = PLATFORM_LIST
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+# RFC 5322 dot-atom local part (no quoting needed in a header); "=?" is refused below
+# because mail software decodes it as an RFC 2047 encoded word.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_EMAIL = re.compile(rf"^{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9.-]+\.[A-Za-z]{{2,}}$")
 
 
 def _hhmm(value: str) -> str:
@@ -40,7 +43,7 @@ def _hhmm(value: str) -> str:
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         raise ValueError(
             f"unknown timezone {value!r}; use an IANA name such as 'Asia/Seoul'"
         ) from None
@@ -53,8 +56,15 @@ def _iso_week(value: str) -> str:
 
 
 def _address(value: str) -> str:
-    if not _EMAIL.match(value):
+    if not _EMAIL.match(value) or "=?" in value:
         raise ValueError("must be an e-mail address like news@example.org")
+    return value
+
+
+def _no_encoded_word(value: str) -> str:
+    if "=?" in value:
+        raise ValueError("must not contain '=?' (mail software decodes it as an encoded "
+                         "word in the List-Unsubscribe header); write the '?' as %3F")
     return value
 
 
@@ -130,9 +140,13 @@ class EmailSettings(Strict):
     """The email's target ESP (placeholders for unsubscribe and archive links)."""
 
     esp: Literal["plain", "listmonk", "mailchimp", "buttondown"] = "plain"
-    unsubscribe_url: HttpsUrl
+    unsubscribe_url: Annotated[HttpsUrl, AfterValidator(_no_encoded_word)]
     unsubscribe_mailto: EmailAddress | None = None
     size_budget_kb: int = Field(default=90, ge=10, le=100)
+    listmonk_template_id: int | None = Field(default=None, ge=1)
+    """A listmonk campaign template whose body is only ``{{ template "content" . }}``."""
+    listmonk_lists: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+    """listmonk list ids for email.listmonk.json; empty leaves them to the importer."""
 
 
 class FeedSettings(Strict):
@@ -142,7 +156,12 @@ class FeedSettings(Strict):
 
 
 class SocialSettings(Strict):
-    """Which platforms get posts, and the UTM tags on their links."""
+    """Which platforms get posts, the UTM tags on their links, and local limit overrides.
+
+    ``{platform}`` and ``{edition}`` in a UTM value become the platform id and the
+    edition id. ``limits`` replaces a platform's character limit from the packaged
+    platform rules, for a Mastodon instance that allows more than 500, say.
+    """
 
     platforms: list[Platform] = Field(default_factory=lambda: list(PLATFORM_LIST))
     utm: dict[Annotated[str, Field(pattern=r"^utm_[a-z]+$")], Line] = Field(
@@ -152,6 +171,13 @@ class SocialSettings(Strict):
             "utm_campaign": "{edition}",
         }
     )
+    limits: dict[Platform, Annotated[int, Field(ge=50, le=100_000)]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _distinct_platforms(self) -> SocialSettings:
+        if len(set(self.platforms)) != len(self.platforms):
+            raise ValueError("platforms lists a platform twice")
+        return self
 
 
 class SafetySettings(Strict):

@@ -35,10 +35,12 @@ class WatchView:
 
 @dataclass(frozen=True)
 class NoteView:
-    """A content note: its id (for rules) and its label (for readers)."""
+    """A content note: its id (for rules), its label (for readers) and its short form
+    (for tight spaces such as a social post's CW line; the label when none is written)."""
 
     id: str
     label: str
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,9 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
 
 
 def _note(note_id: str, catalogue: Catalogue, locale: str) -> NoteView:
-    return NoteView(note_id, pick_locale(catalogue.content_note(note_id).name, locale))
+    term = catalogue.content_note(note_id)
+    label = pick_locale(term.name, locale)
+    return NoteView(note_id, label, pick_locale(term.short, locale) if term.short else label)
 
 
 def _theme(theme: Theme, catalogue: Catalogue, locale: str) -> ThemeView:

@@ -25,7 +25,17 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return _printable(f"{where}:{field} {self.message}")
+
+
+def _printable(text: str) -> str:
+    """Escape what is not printable (line breaks, controls, bidi overrides) in input text
+    echoed back, so one problem stays one honest line on the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 class MindreelError(Exception):
@@ -79,3 +89,6 @@ class ChannelError(MindreelError):
     """
 
     exit_code = EXIT_BAD_INPUT
+
+    def report(self) -> str:
+        return f"{self}\nbad input: change the catalogue text it names; nothing was written"

@@ -8,6 +8,7 @@ Layout::
       .mindreel/
         ledger.sqlite      what was built (see ledger.py)
         lock               held by the one process writing this outbox
+        service.lock       held by `mindreel run` for its whole life (one service)
         staging/           editions being written (same filesystem, so rename is atomic)
         trash/             the previous version of a folder while it is being replaced
 
@@ -22,6 +23,7 @@ import contextlib
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,8 @@ from generator.errors import LockHeld
 
 STATE_DIR = ".mindreel"
 TMP_SUFFIX = ".mindreel-tmp"
+_held = threading.local()
+"""Lock files this thread holds, with their nesting depth (see ``Outbox.lock``)."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,23 @@ class Outbox:
 
     @contextlib.contextmanager
     def lock(self, timeout: float, purpose: str = "build") -> Iterator[None]:
-        """Hold the one-writer lock; ``LockHeld`` after ``timeout`` seconds of waiting."""
+        """Hold the one-writer lock; ``LockHeld`` after ``timeout`` seconds of waiting.
+
+        Reentrant in the thread that holds it: ``mindreel run`` keeps the lock for its
+        whole life and the builds it runs take it again. (A second ``FileLock`` on the
+        same file would wait on itself: flock locks belong to the open file, not the
+        process.)
+        """
         self.prepare()
+        depths: dict[str, int] = _held.__dict__.setdefault("depths", {})
+        key = os.path.realpath(self.lock_path)
+        if key in depths:
+            depths[key] += 1
+            try:
+                yield
+            finally:
+                depths[key] -= 1
+            return
         lock = FileLock(str(self.lock_path), timeout=timeout)
         try:
             lock.acquire()
@@ -85,10 +104,12 @@ class Outbox:
                 f"gave up after {timeout:g} s (exit 3)"
             ) from None
         owner_file = self.state / "lock.owner"
+        depths[key] = 1
         try:
             owner_file.write_text(json.dumps({"pid": os.getpid(), "purpose": purpose}))
             yield
         finally:
+            del depths[key]
             with contextlib.suppress(OSError):
                 owner_file.unlink()
             lock.release()

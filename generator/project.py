@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.catalogue import Catalogue, load_catalogue
+from generator.catalogue import FILES, Catalogue, load_catalogue
 from generator.config import Config, load_config
 from generator.errors import BadInput, Problem
 
@@ -31,17 +31,61 @@ def load_project(config_path: Path, outbox: Path | None = None) -> Project:
         config = load_config(config_path, outbox)
     except BadInput as exc:
         problems += exc.problems
+    data_problems: list[Problem] = []
+    if config is not None:
+        data_problems = _data_folder(config)
+        problems += data_problems + _folders(config)
     data_dir = config.data_dir if config else config_path.parent / "data"
-    try:
-        catalogue = load_catalogue(data_dir)
-    except BadInput as exc:
-        problems += exc.problems
+    if not data_problems:
+        try:
+            catalogue = load_catalogue(data_dir)
+        except BadInput as exc:
+            problems += exc.problems
     if config is None or catalogue is None:
         raise BadInput(problems)
     problems += _cross_check(config, catalogue)
     if problems:
         raise BadInput(problems)
     return Project(config, catalogue)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long for the filesystem, a NUL in it
+        return False
+
+
+def _data_folder(config: Config) -> list[Problem]:
+    """``data`` must name a folder holding every catalogue file (a ``file:line`` problem
+    in schedule.yaml, rather than one "file not found" per missing file)."""
+    doc, folder = config.doc, config.data_dir
+    if not _is_dir(folder):
+        return [Problem(doc.name, doc.line_of(("data",)), "data", f"no folder {folder}")]
+    missing = [f"{name}.yaml" for name in FILES if not (folder / f"{name}.yaml").is_file()]
+    if missing:
+        return [Problem(doc.name, doc.line_of(("data",)), "data",
+                        f"{folder} has no {', '.join(missing)}")]
+    return []
+
+
+def _folders(config: Config) -> list[Problem]:
+    """The templates folder must exist and the outbox must not be a file: caught here they
+    are a ``file:line`` problem, not a traceback halfway through a build."""
+    doc, problems = config.doc, []
+    if not _is_dir(config.templates_dir):
+        problems.append(Problem(doc.name, doc.line_of(("templates",)), "templates",
+                                f"no folder {config.templates_dir}"))
+    try:
+        wrong = config.outbox.exists() and not config.outbox.is_dir()
+        what = f"{config.outbox} is a file, not a folder"
+    except (OSError, ValueError) as exc:
+        wrong, what = True, f"cannot use {config.outbox}: {getattr(exc, 'strerror', None) or exc}"
+    if wrong:
+        overridden = config.outbox != config.root / config.settings.outbox
+        problems.append(Problem("--outbox", 0, "", what) if overridden
+                        else Problem(doc.name, doc.line_of(("outbox",)), "outbox", what))
+    return problems
 
 
 def _cross_check(config: Config, catalogue: Catalogue) -> list[Problem]:

@@ -24,6 +24,9 @@ def derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext) -> Files:
         entries = ledger.entries()
         files.update(feeds.render_feeds(ledger.latest(ctx.settings.feeds.items), ctx))
         files.update(web.render_archive(entries, ctx))
+    from generator.review import render_review
+
+    files.update(render_review(outbox, ledger.entries(), ctx, published=frozenset(files)))
     return files
 
 

@@ -122,10 +122,20 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
         line = mark.line + 1 if mark is not None else 1
         what = exc.problem or "syntax error"
         doc.problems.append(Problem(name, line, "", f"YAML syntax error: {what}"))
-    except yaml.YAMLError as exc:
-        doc.problems.append(Problem(name, 1, "", f"YAML error: {exc}"))
+    except yaml.reader.ReaderError as exc:
+        # A character YAML forbids (a control character, say). libyaml reports a byte
+        # offset, PyYAML a character offset, so locate the character itself.
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        at = text.find(chr(code))
+        line = text[:at].count("\n") + 1 if at >= 0 else 1
+        doc.problems.append(
+            Problem(name, line, "", f"character U+{code:04X} is not allowed in YAML; remove it")
+        )
+    except yaml.YAMLError as exc:  # messages may span lines; a problem is one line
+        doc.problems.append(Problem(name, 1, "", f"YAML error: {' '.join(str(exc).split())}"))
     except (ValueError, TypeError, RecursionError) as exc:
-        doc.problems.append(Problem(name, 1, "", f"YAML could not be read: {exc}"))
+        what = " ".join(str(exc).split())
+        doc.problems.append(Problem(name, 1, "", f"YAML could not be read: {what}"))
     finally:
         loader.dispose()
     return doc

@@ -20,7 +20,7 @@ def plan_weeks(project: Project, first: IsoWeek, count: int) -> list[Pick]:
     history: dict[IsoWeek, str] = {}
     reasons: dict[IsoWeek, tuple[str, str, str]] = {}
     if outbox.ledger_path.is_file():
-        with Ledger(outbox.ledger_path) as ledger:
+        with Ledger(outbox.ledger_path, read_only=True) as ledger:
             known = project.catalogue.feature_ids()
             for week, pick in ledger.picks().items():
                 history[week] = pick[1]
