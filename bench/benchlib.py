@@ -1,0 +1,146 @@
+"""What every benchmark shares: a throwaway site, the pinned clock, and figures.
+
+The site is a temporary copy of the repository's own ``schedule.yaml``, ``data/`` and
+``templates/`` (the bundled catalogue), so a benchmark never writes into the repository.
+If the bundled catalogue does not load, the test fixture site stands in, and every
+report says which one was measured.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from generator.errors import BadInput
+from generator.project import Project, load_project
+from generator.weeks import IsoWeek
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "site"
+NOW_TEXT = "2026-11-25T10:00:00+09:00"
+NOW = datetime.fromisoformat(NOW_TEXT)
+WEEK = IsoWeek.parse("2026-W48")
+FIRST_WEEK = IsoWeek.parse("2026-W01")
+CHANNEL_MODULES = {
+    "email": ("generator.channels.email",),
+    "feeds": ("generator.channels.feeds", "generator.channels.web"),
+    "social": ("generator.channels.social",),
+}
+
+
+def channels_present() -> dict[str, bool]:
+    """Which channels exist in this checkout (a channel whose module is missing is off)."""
+    return {
+        name: all(importlib.util.find_spec(module) is not None for module in modules)
+        for name, modules in CHANNEL_MODULES.items()
+    }
+
+
+@dataclass(frozen=True)
+class Site:
+    """A private copy of a site: ``schedule`` is its schedule.yaml, ``label`` says which."""
+
+    schedule: Path
+    label: str
+
+    @property
+    def root(self) -> Path:
+        return self.schedule.parent
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    def project(self) -> Project:
+        return load_project(self.schedule)
+
+    def clear_outbox(self) -> None:
+        shutil.rmtree(self.outbox, ignore_errors=True)
+
+
+def _switch_channels(schedule: Path) -> None:
+    data = yaml.safe_load(schedule.read_text("utf-8"))
+    data["channels"] = channels_present()
+    schedule.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def make_site(dest: Path) -> Site:
+    """Copy the bundled site into ``dest`` (the fixture site if the bundled data fails)."""
+    bundled = dest / "bundled"
+    bundled.mkdir(parents=True)
+    shutil.copy2(REPO / "schedule.yaml", bundled / "schedule.yaml")
+    shutil.copytree(REPO / "data", bundled / "data")
+    shutil.copytree(REPO / "templates", bundled / "templates")
+    _switch_channels(bundled / "schedule.yaml")
+    try:
+        project = load_project(bundled / "schedule.yaml")
+    except BadInput as exc:
+        print(f"the bundled catalogue does not load ({len(exc.problems)} problem(s)); "
+              "measuring the test fixture site instead")
+    else:
+        catalogue = project.catalogue
+        return Site(bundled / "schedule.yaml",
+                    f"bundled catalogue ({len(catalogue.films)} titles, "
+                    f"{len(catalogue.themes)} themes, "
+                    f"{len(project.config.settings.audience.regions)} helpline regions)")
+    fixture = dest / "fixture"
+    shutil.copytree(FIXTURE, fixture)
+    schedule = fixture / "schedule.yaml"
+    schedule.write_text(schedule.read_text("utf-8").replace(
+        "templates: ../../../templates", f"templates: {REPO / 'templates'}"), "utf-8")
+    _switch_channels(schedule)
+    return Site(schedule, "test fixture site (5 titles, 5 themes, 3 helpline regions)")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Repeated measurements of one thing, with an optional target to compare against."""
+
+    name: str
+    samples: tuple[float, ...]
+    unit: str  # "s", "ms", "MB", "editions/s"
+    target: float | None = None
+    higher_is_better: bool = False
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        if self.higher_is_better:
+            return self.median >= self.target
+        return self.median <= self.target
+
+    def __str__(self) -> str:
+        digits = 1 if self.unit in ("ms", "MB", "editions/s") else 3
+        value = f"median {self.median:.{digits}f} {self.unit}"
+        if len(self.samples) > 1:
+            value += (f"  (min {min(self.samples):.{digits}f}, max {max(self.samples):.{digits}f},"
+                      f" n={len(self.samples)})")
+        if self.target is not None:
+            sign = "≥" if self.higher_is_better else "≤"
+            value += f"  target {sign} {self.target:g} {self.unit}: "
+            value += "met" if self.met else "MISSED"
+        return f"{self.name:<52} {value}"
+
+
+def repeat(times: int, work: Callable[[], object], scale: float = 1.0) -> tuple[float, ...]:
+    """Wall time of ``work`` ``times`` times, multiplied by ``scale`` (1000 for ms)."""
+    import time
+
+    samples = []
+    for _ in range(times):
+        start = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - start) * scale)
+    return tuple(samples)
