@@ -26,7 +26,7 @@ from generator.edition import Edition
 from generator.project import Project
 from generator.safety_finding import Finding, Severity
 from generator.safety_required import check_required
-from generator.safety_rules import RuleBook, RuleException, in_scope, rulebook_for
+from generator.safety_rules import Rule, RuleBook, RuleException, in_scope, rulebook_for
 from generator.safety_text import Text, artifact_texts, catalogue_texts, data_docs
 
 __all__ = ["Finding", "Severity", "check_catalogue", "check_edition", "check_texts",
@@ -44,10 +44,52 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
     """
     titles = frozenset(shown)
     findings: set[Finding] = set()
+    allowed: set[RuleException] = set()
+    by_place: dict[str, list[Text]] = {}
     for text in texts:
-        rules = book.rules_for(text.place)
-        if not rules:
-            continue
+        known = book.owned_results.get(text) if text.owner else None
+        if known is not None:
+            findings.update(known[0])
+            allowed.update(known[1])
+        else:
+            by_place.setdefault(text.place, []).append(text)
+    for place, group in by_place.items():
+        rules = _rules_present(book, place, group)
+        for text in group:
+            if text.owner:  # a catalogue text: its findings hold for every edition
+                found: set[Finding] = set()
+                let: set[RuleException] = set()
+                _check_text(text, rules, book, titles, found, let)
+                book.owned_results[text] = (frozenset(found), frozenset(let))
+                findings |= found
+                allowed |= let
+            else:
+                _check_text(text, rules, book, titles, findings, allowed)
+    if used is not None:
+        used.update(allowed)
+    return sorted(findings)
+
+
+_SEPARATOR = "\x00"
+"""Joins texts for the pre-screen: no rule matches it, and like a string boundary it is
+neither a word character nor whitespace, so ``\\b``, ``\\s`` and lookarounds behave
+at each seam as they do at the ends of a single text."""
+
+
+def _rules_present(book: RuleBook, place: str, group: list[Text]) -> tuple[Rule, ...]:
+    """The rules for ``place`` that match somewhere in ``group``: one search per rule
+    over all the texts instead of one per text, since almost every rule matches nothing."""
+    rules = book.rules_for(place)
+    if not rules or not group:
+        return ()
+    joined = _SEPARATOR.join(dict.fromkeys(text.masked for text in group))
+    return tuple(rule for rule in rules if rule.regex.search(joined))
+
+
+def _check_text(text: Text, rules: tuple[Rule, ...], book: RuleBook, titles: frozenset[str],
+                findings: set[Finding], used: set[RuleException]) -> None:
+    """Add the findings of ``rules`` in one ``text`` to ``findings``."""
+    if rules:
         body = text.masked
         owners = {text.owner} if text.owner else titles
         for rule in rules:
@@ -56,13 +98,11 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
                            if e.rule == rule.id and e.feature in owners
                            and in_scope(text.place, e.where) and e.covers(body, start, end)]
                 if allowed:
-                    if used is not None:
-                        used.update(allowed)
+                    used.update(allowed)
                     continue
                 findings.add(Finding(rule.severity, rule.id, text.artifact, text.line_at(start),
                                      " ".join(body[start:end].split()), rule.better,
                                      where=text.where, context=text.context(start, end)))
-    return sorted(findings)
 
 
 def helpline_freshness(catalogue: Catalogue, settings: SafetySettings, today: date,

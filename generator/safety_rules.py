@@ -196,6 +196,9 @@ class RuleBook:
     source: str
     exceptions_source: str | None
     _by_place: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    owned_results: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Findings already worked out for catalogue texts (they do not depend on the
+    edition), so a backfill checks each synopsis once, not once a week."""
 
     def rules_for(self, place: str) -> tuple[Rule, ...]:
         """The rules whose scope covers ``place`` (worked out once per place)."""

@@ -12,6 +12,7 @@ in a link can neither trigger a rule nor glue two words together.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -31,10 +32,11 @@ from generator.schema import LOCALES, SLUG_PATTERN
 from generator.yamlsource import PathKey, YamlDoc, format_path, load_yaml
 
 _INVISIBLE = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
-_URL = regex.compile(
-    r"(?:https?|mailto|ftp|tel):[^\s<>\"']+|www\.[^\s<>\"']+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-)
+_LINK = re.compile(r"(?:https?|mailto|ftp|tel):[^\s<>\"']+|www\.[^\s<>\"']+")
+_AT_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+_LOCAL_PART = re.compile(r"[\w.+-]+\Z")
+"""An e-mail address is found from its ``@`` outwards: trying ``local@domain`` at every
+word of a page costs more than the rest of the masking together."""
 _SLUG = regex.compile(SLUG_PATTERN)
 _MARKUP = regex.compile(r"<[A-Za-z!/][^>]*>")
 _BLOCK = frozenset({
@@ -57,6 +59,8 @@ _CATALOGUE_SKIP_KEYS = frozenset({
 
 def clean(text: str) -> str:
     """NFC, without invisible characters: the form every rule sees."""
+    if text.isascii():  # most of a page: already NFC, and every invisible is non-ASCII
+        return text
     return str(_INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
 
 
@@ -93,13 +97,33 @@ class Text:
     @cached_property
     def masked(self) -> str:
         """``body`` with every URL and e-mail address blanked (same length, same lines)."""
-        return str(_URL.sub(lambda m: " " * len(m.group()), self.body))
+        return blank_links(self.body)
 
     def context(self, start: int, end: int, width: int = 30) -> str:
         """The words around ``body[start:end]``, on one line."""
         lo, hi = max(0, start - width), min(len(self.body), end + width)
         text = " ".join(self.masked[lo:hi].split())
         return ("…" if lo else "") + text + ("…" if hi < len(self.body) else "")
+
+
+def blank_links(text: str) -> str:
+    """``text`` with every URL and e-mail address replaced by as many spaces."""
+    spans = [m.span() for m in _LINK.finditer(text)]
+    if "@" in text:
+        for m in _AT_DOMAIN.finditer(text):
+            local = _LOCAL_PART.search(text, max(0, m.start() - 256), m.start())
+            if local:
+                spans.append((local.start(), m.end()))
+    if not spans:
+        return text
+    pieces, cursor = [], 0
+    for start, end in sorted(spans):
+        start = max(start, cursor)
+        if end > start:
+            pieces += [text[cursor:start], " " * (end - start)]
+            cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def _folded_line(source: tuple[str, ...], line: int, body: str, offset: int) -> int:
@@ -146,10 +170,6 @@ class _Chunks:
         self.parts.append(text)
         self.size += len(text)
 
-    def text(self, artifact: str, where: str, place: str) -> Text:
-        return Text(artifact, where, place, "", "".join(self.parts),
-                    tuple(self.anchors) or ((0, 1),))
-
 
 class _Visible(HTMLParser):
     """Collects the text a browser shows (and reads aloud), with source lines."""
@@ -187,10 +207,21 @@ class _Visible(HTMLParser):
 
 def html_text(artifact: str, markup: str, place: str, where: str = "", base_line: int = 1) -> Text:
     """The visible text of an HTML document or fragment."""
-    parser = _Visible(base_line)
+    body, anchors = _visible(markup)
+    if base_line != 1:
+        anchors = tuple((offset, line + base_line - 1 if line else 0) for offset, line in anchors)
+    return Text(artifact, where, place, "", body, anchors)
+
+
+@lru_cache(maxsize=8)
+def _visible(markup: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Visible text and anchors of ``markup`` from line 1; cached because an edition
+    carries the same HTML twice (email.html in the ESP import, the article in item.json)."""
+    parser = _Visible()
     parser.feed(markup)
     parser.close()
-    return parser.chunks.text(artifact, where, place)
+    chunks = parser.chunks
+    return "".join(chunks.parts), tuple(chunks.anchors) or ((0, 1),)
 
 
 def _json_strings(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
@@ -239,7 +270,7 @@ def json_texts(artifact: str, raw: str, place: str) -> list[Text]:
 
 def eml_texts(artifact: str, data: bytes) -> list[Text]:
     """The subject of a message: its body parts are the ``email.html``/``email.txt`` twins."""
-    message = BytesParser(policy=policy.default).parsebytes(data)
+    message = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
     subject = message.get("subject")
     if not subject:
         return []

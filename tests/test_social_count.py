@@ -7,6 +7,8 @@ import sys
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.channels.social_count import (
     code_points,
@@ -163,3 +165,59 @@ def test_twitter_text_is_imported_only_when_counting() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def _first_code_points(seq: list[tuple[object, object]]) -> set[int]:
+    """Every code point a match of a parsed ``re`` sequence can begin with."""
+    import re._constants as c  # type: ignore[import-not-found]
+
+    firsts: set[int] = set()
+    for op, arg in seq:
+        if op is c.LITERAL:
+            return firsts | {arg}  # type: ignore[arg-type]
+        if op is c.IN:
+            for kind, value in arg:  # type: ignore[attr-defined]
+                assert kind in (c.LITERAL, c.RANGE), kind
+                firsts |= {value} if kind is c.LITERAL else set(range(value[0], value[1] + 1))
+            return firsts
+        if op is c.BRANCH:
+            for branch in arg[1]:  # type: ignore[index]
+                firsts |= _first_code_points(branch)
+            return firsts
+        if op is c.SUBPATTERN:
+            return firsts | _first_code_points(arg[3])  # type: ignore[index]
+        assert op in (c.MAX_REPEAT, c.MIN_REPEAT), op
+        low, _high, inner = arg  # type: ignore[misc]
+        firsts |= _first_code_points(inner)
+        if low > 0:
+            return firsts
+    return firsts
+
+
+def test_the_emoji_pre_check_covers_every_emoji_twitter_text_knows() -> None:
+    """Skipping the emoji scan is safe only if no emoji can begin outside the pre-check."""
+    import re._parser as sre  # type: ignore[import-not-found]
+
+    from twitter_text.regexp.emoji import emoji
+
+    from generator.channels.social_count import MAY_HOLD_EMOJI
+
+    firsts = _first_code_points(list(sre.parse(emoji.pattern, emoji.flags)))
+    assert len(firsts) > 1000
+    keycaps = {chr(cp) for cp in firsts if not MAY_HOLD_EMOJI.match(chr(cp))}
+    assert keycaps <= set("#*0123456789")
+    # A keycap's second code point must be in the class too (astral ones all are).
+    seconds = {chr(cp) for cp in range(0x10000) if not MAY_HOLD_EMOJI.match(chr(cp))}
+    glued = sorted(k + s for k in keycaps for s in seconds if emoji.match(k + s))
+    assert glued == []
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+       | st.lists(st.sampled_from(["가", "a", " ", "1", "#", "\u20e3", "\ufe0f", "\u200d",
+                                   "\U0001F468", "\u2764", "©", "https://example.org/x", "é"]),
+                  max_size=20).map("".join))
+def test_x_weighted_equals_twitter_text_with_emoji_parsing(text: str) -> None:
+    from twitter_text import parse_tweet
+
+    full = parse_tweet(unicodedata.normalize("NFC", text)).weightedLength
+    assert x_weighted(text)[0] == full

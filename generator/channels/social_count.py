@@ -32,12 +32,20 @@ def _twitter_text() -> Any:
     return twitter_text
 
 
+# Every emoji in twitter-text's pattern holds a code point of this class: most begin with
+# one, and keycaps (``#``, ``*``, digits) go on with U+FE0F or U+20E3
+# (tests/test_social_count.py checks this against the pattern). Text without any of
+# them holds no emoji, so skipping the emoji scan cannot change its count.
+MAY_HOLD_EMOJI = regex.compile("[\u00a9\u00ae\u200d\u203c-\u3299\ufe0f\U00010000-\U0010ffff]")
+
+
 @cache
-def _x_options(limit: int) -> dict[str, Any]:
+def _x_options(limit: int, emoji: bool = True) -> dict[str, Any]:
     from twitter_text.config import config
 
     options = dict(config["defaults"])
     options["max_weighted_tweet_length"] = limit
+    options["emoji_parsing_enabled"] = emoji and options["emoji_parsing_enabled"]
     return options
 
 
@@ -102,11 +110,12 @@ def utf8_bytes(text: str) -> int:
 def x_weighted(text: str, limit: int = 280) -> tuple[int, bool]:
     """X's weighted length of ``text`` (NFC first) and whether every character is one X takes.
 
-    Cached: fitting measures the same text more than once, and twitter-text's emoji scan
-    costs a few milliseconds a call.
+    Cached: fitting measures the same text more than once. twitter-text's emoji scan costs
+    a millisecond or more a call, so it runs only when the text may hold an emoji.
     """
     text = nfc(text)
-    weighted = int(_twitter_text().parse_tweet(text, _x_options(limit)).weightedLength)
+    options = _x_options(limit, emoji=bool(MAY_HOLD_EMOJI.search(text)))
+    weighted = int(_twitter_text().parse_tweet(text, options).weightedLength)
     return weighted, not _x_invalid()(text)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -251,6 +251,12 @@ def archive_path(edition_id: str) -> str:
 
 def render_archive(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
     """A page per edition plus ``archive/index.html``; ``entries`` oldest first."""
+    return dict(iter_archive(entries, ctx))
+
+
+def iter_archive(entries: Sequence[LedgerEntry], ctx: RenderContext
+                 ) -> Iterator[tuple[str, bytes]]:
+    """``render_archive`` one page at a time, so a long archive is never all in memory."""
     settings = ctx.settings
     site = settings.site
     items = [e for e in entries if usable(e)]
@@ -263,7 +269,6 @@ def render_archive(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
         "feeds": {kind: site.url(path) for kind, path in FEED_PATHS.items()},
         "index_url": site.url(f"{ARCHIVE_DIR}/"),
     }
-    files: Files = {}
     for position, entry in enumerate(items):
         item = entry.item
         before = items[position - 1].item if position > 0 else None
@@ -275,7 +280,7 @@ def render_archive(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
             previous=Neighbour(before["title"], before["url"]) if before else None,
             next=Neighbour(after["title"], after["url"]) if after else None, **common,
         )
-        files[archive_path(str(entry.week))] = page.encode("utf-8")
+        yield archive_path(str(entry.week)), page.encode("utf-8")
     newest_first = list(reversed(items))
     locale = settings.locale
     help_html = newest_first[0].item.get("help_html", "") if newest_first else ""
@@ -285,5 +290,4 @@ def render_archive(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
         fmt_date=lambda text: format_date(datetime.fromisoformat(text), locale),
         join=lambda words: join_words(words, locale), **common,
     )
-    files[f"{ARCHIVE_DIR}/index.html"] = index.encode("utf-8")
-    return files
+    yield f"{ARCHIVE_DIR}/index.html", index.encode("utf-8")
