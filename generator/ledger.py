@@ -113,7 +113,11 @@ class Ledger:
 
     def entries(self) -> list[LedgerEntry]:
         """Every edition, oldest first."""
-        return list(self._iter("SELECT * FROM editions ORDER BY week_ordinal"))
+        return list(self.iter_entries())
+
+    def iter_entries(self) -> Iterator[LedgerEntry]:
+        """Every edition, oldest first, read from the database as it is consumed."""
+        return self._iter("SELECT * FROM editions ORDER BY week_ordinal")
 
     def latest(self, count: int) -> list[LedgerEntry]:
         """The ``count`` most recent editions by week, newest first."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import chain
 
 from generator.channels import Files, RenderContext
@@ -24,17 +25,16 @@ def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext
     if ctx.settings.channels.feeds:
         from generator.channels import feeds, web
 
-        entries = ledger.entries()
         for rel, data in chain(feeds.render_feeds(ledger.latest(ctx.settings.feeds.items),
                                                   ctx).items(),
-                               web.iter_archive(entries, ctx)):
+                               web.iter_archive(ledger.iter_entries(), ctx)):
             published.add(rel)
             yield rel, data
-        del entries
-    from generator.review import render_review
+    from generator.review import ITEM_KEYS_SHOWN, render_review
 
-    yield from render_review(outbox, ledger.entries(), ctx,
-                             published=frozenset(published)).items()
+    rows = [replace(e, item={k: v for k, v in e.item.items() if k in ITEM_KEYS_SHOWN})
+            for e in ledger.iter_entries()]
+    yield from render_review(outbox, rows, ctx, published=frozenset(published)).items()
 
 
 def derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext) -> Files:

@@ -137,6 +137,10 @@ class EditionView:
         return f"edition-{self.id}"
 
 
+ITEM_KEYS_SHOWN = frozenset({"title", "content_notes"})
+"""The feed-item keys the page reads from a ledger row (it needs no article bodies)."""
+
+
 def render_review(
     outbox: Outbox,
     entries: Sequence[LedgerEntry],

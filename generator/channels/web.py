@@ -245,6 +245,32 @@ def usable(entry: LedgerEntry) -> bool:
     return all(isinstance(entry.item.get(key), str) for key in ITEM_KEYS)
 
 
+_INDEX_KEYS = frozenset({"title", "url", "date_published", "categories", "content_notes"})
+"""The feed-item keys ``archive/index.html`` shows (no article bodies)."""
+
+
+def _usable(entries: Iterable[LedgerEntry]) -> Iterator[LedgerEntry]:
+    for entry in entries:
+        if usable(entry):
+            yield entry
+        else:
+            log.warning("%s has no feed item in the ledger (built with feeds off?); "
+                        "rebuild it to add it to the archive", entry.week)
+
+
+def _windows(entries: Iterable[LedgerEntry]
+             ) -> Iterator[tuple[LedgerEntry | None, LedgerEntry, LedgerEntry | None]]:
+    """(previous, entry, next) for each entry, reading one ahead."""
+    before: LedgerEntry | None = None
+    current: LedgerEntry | None = None
+    for after in entries:
+        if current is not None:
+            yield before, current, after
+        before, current = current, after
+    if current is not None:
+        yield before, current, None
+
+
 def archive_path(edition_id: str) -> str:
     return f"{ARCHIVE_DIR}/{edition_id}.html"
 
@@ -254,38 +280,35 @@ def render_archive(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
     return dict(iter_archive(entries, ctx))
 
 
-def iter_archive(entries: Sequence[LedgerEntry], ctx: RenderContext
+def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
                  ) -> Iterator[tuple[str, bytes]]:
-    """``render_archive`` one page at a time, so a long archive is never all in memory."""
+    """``render_archive`` one page at a time from an iterable (a ledger cursor will do),
+    holding only three feed items at once, so a long archive is never all in memory."""
     settings = ctx.settings
     site = settings.site
-    items = [e for e in entries if usable(e)]
-    for entry in entries:
-        if not usable(entry):
-            log.warning("%s has no feed item in the ledger (built with feeds off?); "
-                        "rebuild it to add it to the archive", entry.week)
     common = {
         "site": site,
         "feeds": {kind: site.url(path) for kind, path in FEED_PATHS.items()},
         "index_url": site.url(f"{ARCHIVE_DIR}/"),
     }
-    for position, entry in enumerate(items):
+    listed: list[dict[str, Any]] = []  # what the index shows, without the article bodies
+    help_html = ""
+    for before, entry, after in _windows(_usable(entries)):
         item = entry.item
-        before = items[position - 1].item if position > 0 else None
-        after = items[position + 1].item if position + 1 < len(items) else None
         language = item["language"]
         page = render_template(
             ctx.templates_dir, "web/page.html.j2", item=item,
             content=Markup(item["content_html"].strip()), t=labels(language), language=language,
-            previous=Neighbour(before["title"], before["url"]) if before else None,
-            next=Neighbour(after["title"], after["url"]) if after else None, **common,
+            previous=Neighbour(before.item["title"], before.item["url"]) if before else None,
+            next=Neighbour(after.item["title"], after.item["url"]) if after else None, **common,
         )
         yield archive_path(str(entry.week)), page.encode("utf-8")
-    newest_first = list(reversed(items))
+        listed.append({key: value for key, value in item.items() if key in _INDEX_KEYS})
+        help_html = item.get("help_html", "")
+    listed.reverse()
     locale = settings.locale
-    help_html = newest_first[0].item.get("help_html", "") if newest_first else ""
     index = render_template(
-        ctx.templates_dir, "web/index.html.j2", items=[e.item for e in newest_first],
+        ctx.templates_dir, "web/index.html.j2", items=listed,
         t=labels(locale), language=locale, help_html=Markup(help_html),
         fmt_date=lambda text: format_date(datetime.fromisoformat(text), locale),
         join=lambda words: join_words(words, locale), **common,
