@@ -118,20 +118,24 @@ def build_weeks(
             log.info("%s", note)
         with Ledger(outbox.ledger_path) as ledger:
             reconcile(outbox, ledger, now)
-            republish = True
             try:
                 for week in weeks:
                     result = _build_one(project, outbox, ledger, week, now, rebuild, durable)
                     results.append(result)
                     if on_result is not None:
                         on_result(result)
-            except SafetyFailed:
-                # Blocked before this run wrote any edition: leave every file as it was.
-                republish = any(r.status in ("new", "replaced") for r in results)
+            except BaseException as exc:
+                # Weeks written before the failure still get their feeds and pages. A
+                # safety block that wrote nothing leaves every file as it was. A publishing
+                # error here is logged, never allowed to hide the error that stopped the run.
+                wrote = any(r.status in ("new", "replaced") for r in results)
+                if wrote or not isinstance(exc, SafetyFailed):
+                    try:
+                        publish(outbox, ledger, context_for(project), durable=durable)
+                    except Exception:
+                        log.exception("publishing after a failed build failed too")
                 raise
-            finally:
-                if republish:
-                    publish(outbox, ledger, context_for(project), durable=durable)
+            publish(outbox, ledger, context_for(project), durable=durable)
     return results
 
 

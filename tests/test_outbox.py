@@ -143,3 +143,31 @@ def test_reconcile_repairs_a_ledger_behind_the_folders(bare: Project) -> None:
         notes = reconcile(box, ledger, NOW)
         assert sorted(str(w) for w in ledger.history()) == ["2026-W49"]
     assert any("2026-W49" in n for n in notes) and any("2026-W48" in n for n in notes)
+
+
+def test_a_publish_failure_never_hides_the_error_that_stopped_a_backfill(
+        bare: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Week one is written, week two fails to render, then publishing fails too: the
+    caller must see the render error, and week one must stay whole."""
+    from generator import build as build_module
+
+    real_render = build_module.render_pick
+    calls = {"n": 0}
+
+    def render_then_fail(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("render failed")
+        return real_render(*args, **kwargs)  # type: ignore[arg-type]
+
+    def publish_fails(*_args: object, **_kwargs: object) -> list[str]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "render_pick", render_then_fail)
+    monkeypatch.setattr(build_module, "publish", publish_fails)
+    weeks = [IsoWeek.parse("2026-W48"), IsoWeek.parse("2026-W49")]
+    with pytest.raises(RuntimeError, match="render failed"):
+        build_weeks(bare, weeks, now=NOW)
+    box = Outbox(bare.config.outbox)
+    assert box.edition_ids() == ["2026-W48"]
+    assert verify_folder(box.edition_dir("2026-W48")) == []
