@@ -9,7 +9,8 @@ Layout::
         ledger.sqlite      what was built (see ledger.py)
         lock               held by the one process writing this outbox
         service.lock       held by `mindreel run` for its whole life (one service)
-        staging/           editions being written (same filesystem, so rename is atomic)
+        staging/           editions and outbox-level files being written (same
+                           filesystem, so the rename into place is atomic)
         trash/             the previous version of a folder while it is being replaced
 
 An edition is staged, fsynced, then renamed into place. Replacing an existing edition
@@ -197,12 +198,18 @@ class Outbox:
         return WriteResult(target, status)
 
     def write_file(self, rel: str, data: bytes, durable: bool = True) -> bool:
-        """Replace one outbox-level file atomically; False if it already held ``data``."""
+        """Replace one outbox-level file atomically; False if it already held ``data``.
+
+        The new bytes are written under staging (same filesystem) and renamed into place,
+        so a crash mid-write leaves nothing half-written where readers and web servers
+        look, only debris the next start sweeps away.
+        """
         path = self.root / rel
         if path.is_file() and path.read_bytes() == data:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + TMP_SUFFIX)
+        self.staging.mkdir(parents=True, exist_ok=True)
+        tmp = self.staging / (rel.replace("/", "__") + TMP_SUFFIX)
         if durable:
             _write_durably(tmp, data)
         else:
