@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
 from itertools import chain
 
 from generator.channels import Files, RenderContext
@@ -30,11 +29,10 @@ def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext
                                web.iter_archive(ledger.iter_entries(), ctx)):
             published.add(rel)
             yield rel, data
-    from generator.review import ITEM_KEYS_SHOWN, render_review
+    from generator.review import render_review
 
-    rows = [replace(e, item={k: v for k, v in e.item.items() if k in ITEM_KEYS_SHOWN})
-            for e in ledger.iter_entries()]
-    yield from render_review(outbox, rows, ctx, published=frozenset(published)).items()
+    yield from render_review(outbox, ledger.iter_entries(), ctx,
+                             published=frozenset(published)).items()
 
 
 def derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext) -> Files:

@@ -24,8 +24,8 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
@@ -137,21 +137,25 @@ class EditionView:
         return f"edition-{self.id}"
 
 
-ITEM_KEYS_SHOWN = frozenset({"title", "content_notes"})
+_ITEM_KEYS_SHOWN = frozenset({"title", "content_notes"})
 """The feed-item keys the page reads from a ledger row (it needs no article bodies)."""
 
 
 def render_review(
     outbox: Outbox,
-    entries: Sequence[LedgerEntry],
+    entries: Iterable[LedgerEntry],
     ctx: RenderContext,
     published: Collection[str] = (),
 ) -> Files:
     """``{"index.html": bytes}`` for the editions :func:`select` picks from ``entries``.
 
     ``published`` names the other outbox-level files being written with this page, so
-    feed and archive links appear exactly when their targets exist.
+    feed and archive links appear exactly when their targets exist. Only the item fields
+    the page shows are kept from each row, so a ledger cursor over years of editions
+    never holds their article bodies at once.
     """
+    entries = [replace(e, item={k: v for k, v in e.item.items() if k in _ITEM_KEYS_SHOWN})
+               for e in entries]
     present = set(published) | {rel for _, rel in FEEDS if (outbox.root / rel).is_file()}
     if (outbox.root / ARCHIVE_INDEX).is_file():
         present.add(ARCHIVE_INDEX)

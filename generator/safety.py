@@ -56,15 +56,13 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
     for place, group in by_place.items():
         rules = _rules_present(book, place, group)
         for text in group:
+            found: set[Finding] = set()
+            excused: set[RuleException] = set()
+            _check_text(text, rules, book, titles, found, excused)
             if text.owner:  # a catalogue text: its findings hold for every edition
-                found: set[Finding] = set()
-                let: set[RuleException] = set()
-                _check_text(text, rules, book, titles, found, let)
-                book.owned_results[text] = (frozenset(found), frozenset(let))
-                findings |= found
-                allowed |= let
-            else:
-                _check_text(text, rules, book, titles, findings, allowed)
+                book.owned_results[text] = (frozenset(found), frozenset(excused))
+            findings |= found
+            allowed |= excused
     if used is not None:
         used.update(allowed)
     return sorted(findings)

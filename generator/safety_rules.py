@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import regex
 from pydantic import AfterValidator, Field
@@ -28,6 +28,10 @@ from generator.errors import BadInput, Problem
 from generator.safety_finding import Severity
 from generator.schema import HttpsUrl, Line, Slug, Strict, Text, validate
 from generator.yamlsource import PathKey, YamlDoc, format_path, load_yaml
+
+if TYPE_CHECKING:
+    from generator.safety_finding import Finding
+    from generator.safety_text import Text as ShownText
 
 RULES_FILE = "safety_rules.yaml"
 EXCEPTIONS_FILE = "safety_exceptions.yaml"
@@ -196,7 +200,8 @@ class RuleBook:
     source: str
     exceptions_source: str | None
     _by_place: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
-    owned_results: dict[Any, Any] = field(default_factory=dict, repr=False)
+    owned_results: dict[ShownText, tuple[frozenset[Finding], frozenset[RuleException]]] = (
+        field(default_factory=dict, repr=False))
     """Findings already worked out for catalogue texts (they do not depend on the
     edition), so a backfill checks each synopsis once, not once a week."""
 

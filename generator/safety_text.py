@@ -174,14 +174,13 @@ class _Chunks:
 class _Visible(HTMLParser):
     """Collects the text a browser shows (and reads aloud), with source lines."""
 
-    def __init__(self, base_line: int = 1) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.chunks = _Chunks()
-        self.base = base_line - 1
         self.hidden = 0
 
     def _line(self) -> int:
-        return self.base + self.getpos()[0]
+        return self.getpos()[0]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
