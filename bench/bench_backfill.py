@@ -20,7 +20,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from benchlib import (
     Figure,
     Site,
     channels_present,
-    make_site,
+    temporary_site,
 )
 
 from generator.build import build_weeks
@@ -120,9 +119,7 @@ def main() -> None:
     if args.child:
         _child(args.child, args.weeks, not args.no_durable)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        site = make_site(Path(tmp))
-        print(f"site: {site.label}")
+    with temporary_site() as site:
         run(site, args.weeks, args.repeat)
 
 

@@ -15,11 +15,10 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchlib import NOW_TEXT, WEEK, Figure, Site, make_site
+from benchlib import NOW_TEXT, WEEK, Figure, Site, temporary_site
 
 TARGET_S = 0.3
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( +)(\S+)$")
@@ -102,9 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = make_site(Path(tmp))
-        print(f"site: {site.label}")
+    with temporary_site() as site:
         run(site, args.repeat)
 
 

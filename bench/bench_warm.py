@@ -12,11 +12,9 @@ memory), then each step on its own: the Edition, each renderer in
 from __future__ import annotations
 
 import argparse
-import tempfile
 from functools import partial
-from pathlib import Path
 
-from benchlib import NOW, WEEK, Figure, Site, make_site, repeat
+from benchlib import NOW, WEEK, Figure, Site, repeat, temporary_site
 
 from generator.build import build_weeks, context_for, picker_for, render_pick
 from generator.channels import enabled_renderers
@@ -72,9 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = make_site(Path(tmp))
-        print(f"site: {site.label}")
+    with temporary_site() as site:
         run(site, args.repeat)
 
 

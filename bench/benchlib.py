@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import statistics
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -90,13 +92,28 @@ def make_site(dest: Path) -> Site:
                     f"bundled catalogue ({len(catalogue.films)} titles, "
                     f"{len(catalogue.themes)} themes, "
                     f"{len(project.config.settings.audience.regions)} helpline regions)")
-    fixture = dest / "fixture"
-    shutil.copytree(FIXTURE, fixture)
-    schedule = fixture / "schedule.yaml"
-    schedule.write_text(schedule.read_text("utf-8").replace(
-        "templates: ../../../templates", f"templates: {REPO / 'templates'}"), "utf-8")
+    schedule = copy_fixture(dest / "fixture")
     _switch_channels(schedule)
     return Site(schedule, "test fixture site (5 titles, 5 themes, 3 helpline regions)")
+
+
+def copy_fixture(dest: Path) -> Path:
+    """Copy the test fixture site to ``dest``, pointing it at the repository's templates
+    (its own path to them is relative to the tests folder); return its schedule.yaml."""
+    shutil.copytree(FIXTURE, dest)
+    schedule = dest / "schedule.yaml"
+    schedule.write_text(schedule.read_text("utf-8").replace(
+        "templates: ../../../templates", f"templates: {REPO / 'templates'}"), "utf-8")
+    return schedule
+
+
+@contextmanager
+def temporary_site() -> Iterator[Site]:
+    """``make_site`` in a temporary folder removed afterwards, saying which site it is."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = make_site(Path(tmp))
+        print(f"site: {site.label}")
+        yield site
 
 
 @dataclass(frozen=True)

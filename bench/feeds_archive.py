@@ -10,13 +10,14 @@ the real flow, then times ``render_feeds`` (the latest ``feeds.items`` editions)
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from benchlib import copy_fixture, repeat
 
 from generator.build import build_weeks, context_for
 from generator.channels import feeds, web
@@ -25,18 +26,11 @@ from generator.outbox import Outbox
 from generator.project import load_project
 from generator.weeks import IsoWeek
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "fixtures" / "site"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Seoul"))
 
 
-def best_of(repeat: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def best_of(times: int, work: Callable[[], object]) -> float:
+    return min(repeat(times, work))
 
 
 def main() -> None:
@@ -45,12 +39,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        shutil.copytree(FIXTURE, site)
-        schedule = site / "schedule.yaml"
-        text = schedule.read_text("utf-8").replace("templates: ../../../templates",
-                                                    f"templates: {REPO / 'templates'}")
-        schedule.write_text(text + "channels: {email: false, feeds: true, social: false}\n")
+        schedule = copy_fixture(Path(tmp) / "site")
+        schedule.write_text(schedule.read_text("utf-8")
+                            + "channels: {email: false, feeds: true, social: false}\n")
         project = load_project(schedule)
         first = IsoWeek.parse("2026-W01")
         start = time.perf_counter()

@@ -11,10 +11,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import tempfile
-from pathlib import Path
 
-from benchlib import FIRST_WEEK, NOW, WEEK, make_site
+from benchlib import FIRST_WEEK, NOW, WEEK, temporary_site
 
 from generator.build import build_weeks, picker_for, render_pick
 from generator.ledger import Ledger
@@ -28,9 +26,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="renders (edition)")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = make_site(Path(tmp))
-        print(f"site: {site.label}")
+    with temporary_site() as site:
         project = site.project()
         profiler = cProfile.Profile()
         if args.what == "edition":

@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import tempfile
-from pathlib import Path
 
 import bench_backfill
 import bench_cold
 import bench_warm
-from benchlib import Figure, channels_present, make_site
+from benchlib import Figure, channels_present, temporary_site
 
 
 def main() -> None:
@@ -29,10 +27,8 @@ def main() -> None:
           f"{os.cpu_count()} CPU(s); channels present: "
           + ", ".join(name for name, on in channels_present().items() if on))
     figures: list[Figure] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        site = make_site(Path(tmp))
-        print(f"site: {site.label}\n")
-        print("(a) cold build")
+    with temporary_site() as site:
+        print("\n(a) cold build")
         figures += bench_cold.run(site, args.repeat)
         print("\n(b) warm render")
         figures += bench_warm.run(site, args.warm_repeat)
