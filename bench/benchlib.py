@@ -31,9 +31,9 @@ NOW = datetime.fromisoformat(NOW_TEXT)
 WEEK = IsoWeek.parse("2026-W48")
 FIRST_WEEK = IsoWeek.parse("2026-W01")
 CHANNEL_MODULES = {
-    "email": ("generator.channels.email",),
-    "feeds": ("generator.channels.feeds", "generator.channels.web"),
-    "social": ("generator.channels.social",),
+    "email": ("generator.channels.email.channel",),
+    "feeds": ("generator.channels.web.feeds", "generator.channels.web.pages"),
+    "social": ("generator.channels.social.channel",),
 }
 
 

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from benchlib import copy_fixture, repeat
 
 from generator.build import build_weeks, context_for
-from generator.channels import feeds, web
+from generator.channels.web import feeds
+from generator.channels.web import pages as web
 from generator.ledger import Ledger
 from generator.outbox import Outbox
 from generator.project import load_project

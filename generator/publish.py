@@ -22,11 +22,11 @@ def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext
     """Every outbox-level file, one at a time (a long archive never sits in memory whole)."""
     published: set[str] = set()
     if ctx.settings.channels.feeds:
-        from generator.channels import feeds, web
+        from generator.channels.web import feeds, pages
 
         for rel, data in chain(feeds.render_feeds(ledger.latest(ctx.settings.feeds.items),
                                                   ctx).items(),
-                               web.iter_archive(ledger.iter_entries(), ctx)):
+                               pages.iter_archive(ledger.iter_entries(), ctx)):
             published.add(rel)
             yield rel, data
     from generator.review import render_review

@@ -56,9 +56,9 @@ WRITE_WINDOW = 0.15
 """Seconds before a week's output line in which its files, folder and ledger row are written."""
 
 CHANNEL_MODULES = {
-    "email": ("generator.channels.email",),
-    "feeds": ("generator.channels.feeds", "generator.channels.web"),
-    "social": ("generator.channels.social",),
+    "email": ("generator.channels.email.channel",),
+    "feeds": ("generator.channels.web.feeds", "generator.channels.web.pages"),
+    "social": ("generator.channels.social.channel",),
 }
 
 

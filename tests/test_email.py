@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from generator.channels import RenderContext
-from generator.channels import email as email_channel
-from generator.channels.email_html import DARK, LIGHT
+from generator.channels.email import channel as email_channel
+from generator.channels.email.html import DARK, LIGHT
 from generator.config import load_config
 from generator.edition import Edition
 from generator.errors import BadInput, ChannelError

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from generator.channels import RenderContext
-from generator.channels import email as email_channel
-from generator.channels.email_html import contrast_ratio
+from generator.channels.email import channel as email_channel
+from generator.channels.email.html import contrast_ratio
 from generator.project import Project
 from tests.conftest import GOLDEN_EDITIONS, edition_of
 

@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mjml import mjml2html
 
-from generator.channels.email_esp import (
+from generator.channels.email.esp import (
     ZERO_WIDTH_SPACE,
     neutralise_html,
     neutralise_text,
 )
-from generator.channels.email_html import (
+from generator.channels.email.html import (
     DARK,
     LIGHT,
     TEXT_PAIRS,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.channels.email_mime import (
+from generator.channels.email.mime import (
     Envelope,
     build_message,
     header_text,

@@ -25,7 +25,7 @@ import yaml
 from generator import GENERATOR_NAME
 from generator.build import build_weeks
 from generator.channels import RenderContext
-from generator.channels.feeds import render_feeds
+from generator.channels.web.feeds import render_feeds
 from generator.project import load_project
 from generator.weeks import IsoWeek, week_range
 from tests.conftest import NOW, copy_site

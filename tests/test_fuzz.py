@@ -72,9 +72,9 @@ FUZZ = settings.get_profile("mindreel-fuzz-ci" if CI else "mindreel-fuzz")
 
 WEEK = "2026-W48"
 CHANNEL_MODULES = {
-    "email": ("generator.channels.email",),
-    "feeds": ("generator.channels.feeds", "generator.channels.web"),
-    "social": ("generator.channels.social",),
+    "email": ("generator.channels.email.channel",),
+    "feeds": ("generator.channels.web.feeds", "generator.channels.web.pages"),
+    "social": ("generator.channels.social.channel",),
 }
 ON = {
     name: all(importlib.util.find_spec(module) is not None for module in modules)

@@ -17,17 +17,17 @@ from generator.edition import Edition
 from generator.picker import Pick
 from generator.project import Project, load_project
 from generator.safety import check_edition, check_texts, helpline_freshness
-from generator.safety_required import check_required
-from generator.safety_rules import load_rulebook
-from generator.safety_text import Text
+from generator.safety.required import check_required
+from generator.safety.rules import load_rulebook
+from generator.safety.text import Text
 from generator.weeks import IsoWeek
 from tests.conftest import GOLDEN_EDITIONS, NOW, REPO, copy_site, edition_of
 
 BOOK = load_rulebook(REPO / "data")
 _CHANNEL_MODULES = {
-    "email": ("generator.channels.email",),
-    "feeds": ("generator.channels.web", "generator.channels.feeds"),
-    "social": ("generator.channels.social",),
+    "email": ("generator.channels.email.channel",),
+    "feeds": ("generator.channels.web.pages", "generator.channels.web.feeds"),
+    "social": ("generator.channels.social.channel",),
 }
 
 

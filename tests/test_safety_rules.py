@@ -12,8 +12,8 @@ import yaml
 from generator.catalogue import load_catalogue
 from generator.errors import BadInput
 from generator.safety import check_texts
-from generator.safety_rules import BUNDLED_RULES, RuleBook, load_rulebook, rulebook_for
-from generator.safety_text import Text, clean
+from generator.safety.rules import BUNDLED_RULES, RuleBook, load_rulebook, rulebook_for
+from generator.safety.text import Text, clean
 from tests.conftest import FIXTURE_SITE, REPO
 
 BOOK = load_rulebook(REPO / "data")

@@ -6,8 +6,8 @@ import json
 from email.message import EmailMessage
 
 from generator.safety import check_texts
-from generator.safety_rules import load_rulebook
-from generator.safety_text import artifact_texts
+from generator.safety.rules import load_rulebook
+from generator.safety.text import artifact_texts
 from tests.conftest import REPO
 
 BOOK = load_rulebook(REPO / "data")

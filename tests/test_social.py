@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from generator.catalogue import Catalogue, load_catalogue
 from generator.channels import Files, RenderContext
-from generator.channels.social import render
-from generator.channels.social_count import count, hashtags_in
-from generator.channels.social_export import BUFFER_HEADER
-from generator.channels.social_rules import PlatformRule, platform_rules
+from generator.channels.social.channel import render
+from generator.channels.social.count import count, hashtags_in
+from generator.channels.social.export import BUFFER_HEADER
+from generator.channels.social.rules import PlatformRule, platform_rules
 from generator.config import PLATFORM_LIST, SocialSettings
 from generator.edition import Edition, RegionView, make_edition
 from generator.errors import BadInput, ChannelError

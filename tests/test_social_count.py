@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.channels.social_count import (
+from generator.channels.social.count import (
     code_points,
     count,
     graphemes,
@@ -19,7 +19,7 @@ from generator.channels.social_count import (
     utf8_bytes,
     x_weighted,
 )
-from generator.channels.social_rules import (
+from generator.channels.social.rules import (
     PlatformRule,
     packaged_rules,
     platform_rules,
@@ -158,9 +158,9 @@ def test_schedule_can_override_a_limit() -> None:
 
 def test_twitter_text_is_imported_only_when_counting() -> None:
     """It costs about a quarter of a second, so the channel imports it on first use."""
-    code = ("import sys, generator.channels.social as s\n"
+    code = ("import sys, generator.channels.social.channel as s\n"
             "assert 'twitter_text' not in sys.modules, 'imported eagerly'\n"
-            "from generator.channels.social_count import x_weighted\n"
+            "from generator.channels.social.count import x_weighted\n"
             "assert x_weighted('가')[0] == 2 and 'twitter_text' in sys.modules\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
@@ -200,7 +200,7 @@ def test_the_emoji_pre_check_covers_every_emoji_twitter_text_knows() -> None:
 
     from twitter_text.regexp.emoji import emoji
 
-    from generator.channels.social_count import MAY_HOLD_EMOJI
+    from generator.channels.social.count import MAY_HOLD_EMOJI
 
     firsts = _first_code_points(list(sre.parse(emoji.pattern, emoji.flags)))
     assert len(firsts) > 1000

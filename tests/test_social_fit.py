@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.channels.social_count import Count, Measure
-from generator.channels.social_fit import Variant, fit, pack, sentences, shortenings
+from generator.channels.social.count import Count, Measure
+from generator.channels.social.fit import Variant, fit, pack, sentences, shortenings
 from generator.errors import ChannelError
 
 START = Variant(details=True, hashtags=3, short_tagline=False, short_helpline=False, title_ko=True)

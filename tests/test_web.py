@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from generator.build import build_weeks
-from generator.channels import RenderContext, web
+from generator.channels import RenderContext
+from generator.channels.web import pages as web
 from generator.ledger import Ledger, LedgerEntry
 from generator.outbox import Outbox
 from generator.project import Project, load_project

@@ -36,15 +36,15 @@ def enabled_renderers(settings: Settings) -> list[tuple[str, Renderer]]:
     renderers: list[tuple[str, Renderer]] = []
     switches: dict[str, Any] = settings.channels.model_dump()
     if switches.get("email"):
-        from generator.channels import email
+        from generator.channels.email import channel as email
 
         renderers.append(("email", email.render))
     if switches.get("feeds"):
-        from generator.channels import web
+        from generator.channels.web import pages
 
-        renderers.append(("web", web.render))
+        renderers.append(("web", pages.render))
     if switches.get("social"):
-        from generator.channels import social
+        from generator.channels.social import channel as social
 
         renderers.append(("social", social.render))
     return renderers

@@ -21,9 +21,9 @@ from generator.commands.plan import plan_weeks
 from generator.errors import SafetyFailed
 from generator.project import Project, load_project
 from generator.safety import check_catalogue, check_edition
-from generator.safety_finding import Finding
-from generator.safety_rules import RuleException, rulebook_for
-from generator.safety_text import catalogue_texts
+from generator.safety.finding import Finding
+from generator.safety.rules import RuleException, rulebook_for
+from generator.safety.text import catalogue_texts
 from generator.weeks import IsoWeek, current_week
 
 

@@ -25,17 +25,17 @@ from pydantic import AfterValidator, Field
 
 from generator.catalogue import Catalogue, Film, Helpline, Observance, Region, Theme
 from generator.errors import BadInput, Problem
-from generator.safety_finding import Severity
+from generator.safety.finding import Severity
 from generator.schema import HttpsUrl, Line, Slug, Strict, Text, validate
 from generator.yamlsource import PathKey, YamlDoc, format_path, load_yaml
 
 if TYPE_CHECKING:
-    from generator.safety_finding import Finding
-    from generator.safety_text import Text as ShownText
+    from generator.safety.finding import Finding
+    from generator.safety.text import Text as ShownText
 
 RULES_FILE = "safety_rules.yaml"
 EXCEPTIONS_FILE = "safety_exceptions.yaml"
-BUNDLED_RULES = Path(__file__).resolve().parent.parent / "data" / RULES_FILE
+BUNDLED_RULES = Path(__file__).resolve().parents[2] / "data" / RULES_FILE
 """The rules shipped with mindreel; used when a site's data folder has none."""
 
 ARTIFACT_PLACES = ("email", "web", "social")

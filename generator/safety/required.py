@@ -27,9 +27,9 @@ import regex
 
 from generator.config import Settings
 from generator.edition import Edition, RegionView
-from generator.safety_finding import Finding
-from generator.safety_rules import RuleBook
-from generator.safety_text import Text, artifact_texts
+from generator.safety.finding import Finding
+from generator.safety.rules import RuleBook
+from generator.safety.text import Text, artifact_texts
 
 _LATER_PART = regex.compile(r"-(\d+)\.[a-z]+$")
 CW_SUFFIX = ".cw.txt"

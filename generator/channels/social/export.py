@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.channels import Files
-from generator.channels.social_count import Count
-from generator.channels.social_rules import PlatformRule
+from generator.channels.social.count import Count
+from generator.channels.social.rules import PlatformRule
 from generator.edition import Edition
 
 BUFFER_HEADER = ("Text", "Image URL", "Tags", "Posting Time")

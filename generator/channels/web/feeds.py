@@ -25,7 +25,7 @@ from feedgen.feed import FeedGenerator
 
 from generator import GENERATOR_NAME
 from generator.channels import Files, RenderContext
-from generator.channels.web import FEED_PATHS, dump_json, feed_id, usable
+from generator.channels.web.pages import FEED_PATHS, dump_json, feed_id, usable
 from generator.config import Settings
 from generator.ledger import LedgerEntry
 

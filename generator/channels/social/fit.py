@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from generator.channels.social_count import Count
+from generator.channels.social.count import Count
 from generator.errors import ChannelError
 
 _SENTENCE_END = regex.compile(r"(?<=[.!?。！？])\s+")

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 
 from generator.channels import Files, RenderContext
-from generator.channels.email_copy import Copy
-from generator.channels.email_esp import Finisher, finisher_for
-from generator.channels.email_html import DARK, LIGHT, compile_mjml
-from generator.channels.email_mime import (
+from generator.channels.email.copy import Copy
+from generator.channels.email.esp import Finisher, finisher_for
+from generator.channels.email.html import DARK, LIGHT, compile_mjml
+from generator.channels.email.mime import (
     Envelope,
     build_message,
     header_text,

@@ -17,7 +17,7 @@ from typing import Any
 
 import regex
 
-from generator.channels.social_rules import PlatformRule
+from generator.channels.social.rules import PlatformRule
 
 _GRAPHEME = regex.compile(r"\X")
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")

@@ -19,10 +19,10 @@ from functools import partial
 from jinja2 import Template
 
 from generator.channels import Files, RenderContext
-from generator.channels.social_count import Count, count
-from generator.channels.social_export import Post, export
-from generator.channels.social_fit import Fitted, Variant, fit, pack
-from generator.channels.social_rules import PlatformRule, packaged_rules, platform_rules
+from generator.channels.social.count import Count, count
+from generator.channels.social.export import Post, export
+from generator.channels.social.fit import Fitted, Variant, fit, pack
+from generator.channels.social.rules import PlatformRule, packaged_rules, platform_rules
 from generator.edition import ContactView, Edition, TitleView
 from generator.errors import ChannelError
 from generator.render import environment

@@ -24,10 +24,10 @@ from generator.catalogue import Catalogue
 from generator.config import SafetySettings
 from generator.edition import Edition
 from generator.project import Project
-from generator.safety_finding import Finding, Severity
-from generator.safety_required import check_required
-from generator.safety_rules import Rule, RuleBook, RuleException, in_scope, rulebook_for
-from generator.safety_text import Text, artifact_texts, catalogue_texts, data_docs
+from generator.safety.finding import Finding, Severity
+from generator.safety.required import check_required
+from generator.safety.rules import Rule, RuleBook, RuleException, in_scope, rulebook_for
+from generator.safety.text import Text, artifact_texts, catalogue_texts, data_docs
 
 __all__ = ["Finding", "Severity", "check_catalogue", "check_edition", "check_texts",
            "helpline_freshness"]
