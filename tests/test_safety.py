@@ -230,6 +230,30 @@ def test_content_note_is_required_for_suicide_and_sexual_violence(
     assert required(marathon, project, {"email.txt": FOOTER + HOPE}) == []
 
 
+@pytest.mark.parametrize("named", ["suicide", "sexual violence"])
+def test_a_content_note_naming_only_some_labels_is_missing(
+        silenced: tuple[Edition, Project], named: str) -> None:
+    """Silenced's notes are sexual violence and suicide: a note naming one of them is not
+    enough, whether it is in the text, in Mastodon's CW field or in posts.json's ``cw``."""
+    edition, project = silenced
+    missing = "no content note naming sexual violence, suicide"
+    partial = f"CW: {named}\nThis week: Silenced.\n"
+    assert required(edition, project, {"email.txt": partial + FOOTER + HOPE}) == [
+        ("content-note-missing", "email.txt", missing)]
+    post = "This week: Silenced.\nKorea: call 109 (24/7)\n"
+    social = {"social/mastodon.txt": post, "social/mastodon.cw.txt": f"CW: {named}"}
+    assert required(edition, project, social) == [
+        ("content-note-missing", "social/mastodon.txt", missing)]
+    posts = [{"platform": "mastodon", "part": 1, "text": post, "cw": named}]
+    assert required(edition, project, {"social/posts.json": json.dumps(posts)}) == [
+        ("content-note-missing", "social/posts.json", missing)]
+    whole = "CW: suicide, sexual violence"  # every label, in either order, passes
+    social["social/mastodon.cw.txt"] = whole
+    posts[0]["cw"] = whole
+    assert required(edition, project, {"email.txt": f"{whole}\n" + FOOTER + HOPE,
+                                       **social, "social/posts.json": json.dumps(posts)}) == []
+
+
 def test_hope_line_is_the_theme_support_text_or_a_hope_phrase(
         silenced: tuple[Edition, Project]) -> None:
     edition, project = silenced
