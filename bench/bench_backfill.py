@@ -29,7 +29,6 @@ from benchlib import (
     NOW,
     Figure,
     Site,
-    channels_present,
     temporary_site,
 )
 
@@ -84,9 +83,8 @@ def run(site: Site, weeks: int, times: int) -> list[Figure]:
                               higher_is_better=True))
         if durable:
             rss = tuple(r for _, _, r in runs)
-    present = channels_present()
     modules = ["generator.cli", "generator.build", "generator.publish"]
-    modules += [m for name, names in CHANNEL_MODULES.items() if present[name] for m in names]
+    modules += [m for names in CHANNEL_MODULES.values() for m in names]
     figures += [
         Figure("peak RSS: bare interpreter", (probe([sys.executable, "-c", "pass"])[1],), "MB"),
         Figure("peak RSS: interpreter with mindreel and its channels imported",

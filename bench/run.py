@@ -13,7 +13,7 @@ import platform
 import bench_backfill
 import bench_cold
 import bench_warm
-from benchlib import Figure, channels_present, temporary_site
+from benchlib import CHANNEL_MODULES, Figure, temporary_site
 
 
 def main() -> None:
@@ -24,8 +24,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=bench_backfill.WEEKS)
     args = parser.parse_args()
     print(f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-          f"{os.cpu_count()} CPU(s); channels present: "
-          + ", ".join(name for name, on in channels_present().items() if on))
+          f"{os.cpu_count()} CPU(s); channels: " + ", ".join(CHANNEL_MODULES))
     figures: list[Figure] = []
     with temporary_site() as site:
         print("\n(a) cold build")

@@ -27,7 +27,6 @@ import contextlib
 import csv
 import email
 import email.policy
-import importlib.util
 import io
 import json
 import os
@@ -71,16 +70,8 @@ settings.register_profile(
 FUZZ = settings.get_profile("mindreel-fuzz-ci" if CI else "mindreel-fuzz")
 
 WEEK = "2026-W48"
-CHANNEL_MODULES = {
-    "email": ("generator.channels.email.channel",),
-    "feeds": ("generator.channels.web.feeds", "generator.channels.web.pages"),
-    "social": ("generator.channels.social.channel",),
-}
-ON = {
-    name: all(importlib.util.find_spec(module) is not None for module in modules)
-    for name, modules in CHANNEL_MODULES.items()
-}
-CHANNELS = {"channels": ON}
+CHANNELS = {"channels": {"email": True, "feeds": True, "social": True}}
+"""Every channel on: hostile text must be inert in every file any of them writes."""
 
 # --- hostile text ---------------------------------------------------------------------
 
@@ -174,7 +165,7 @@ def _scratch(prefix: str) -> Path:
 
 @cache
 def pristine() -> Path:
-    """One copy of the fixture site, switched to the channels present, to copy from."""
+    """One copy of the fixture site, every channel switched on, to copy from."""
     root = _scratch("mindreel-fuzz-")
     schedule = copy_site(root / "site")
     settings_ = yaml.safe_load(schedule.read_text("utf-8"))
@@ -293,12 +284,11 @@ def _email_texts(outbox: Path) -> dict[str, bytes]:
     """The email's HTML and text, including the decoded parts of the .eml."""
     folder = outbox / WEEK
     texts = {p.name: p.read_bytes() for p in folder.glob("email*") if p.suffix in (".html", ".txt")}
-    eml = folder / "email.eml"
-    if eml.is_file():
-        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-        for index, part in enumerate(message.walk()):
-            if part.get_content_maintype() == "text":
-                texts[f"email.eml#{index}"] = part.get_content().encode("utf-8")
+    message = email.message_from_bytes((folder / "email.eml").read_bytes(),
+                                       policy=email.policy.default)
+    for index, part in enumerate(message.walk()):
+        if part.get_content_maintype() == "text":
+            texts[f"email.eml#{index}"] = part.get_content().encode("utf-8")
     return texts
 
 
@@ -311,8 +301,6 @@ def _openers(outbox: Path) -> dict[str, int]:
 
 def _headers(outbox: Path) -> tuple[str, ...]:
     eml = outbox / WEEK / "email.eml"
-    if not eml.is_file():
-        return ()
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     return tuple(sorted(name.lower() for name in message))
 
@@ -331,9 +319,15 @@ def _files(outbox: Path) -> list[Path]:
             if p.is_file() and STATE_DIR not in p.relative_to(outbox).parts]
 
 
+CHANNEL_FILES = ("email.eml", "email.html", "article.html", "social/posts.json", "feed.xml")
+"""One file of each channel, relative to the edition folder (feed.xml: to the outbox)."""
+
+
 def check_output(outbox: Path, baseline: Baseline | None) -> None:
     folder = outbox / WEEK
     assert verify_folder(folder) == [], verify_folder(folder)
+    for rel in CHANNEL_FILES:
+        assert (outbox / rel if rel == "feed.xml" else folder / rel).is_file(), f"no {rel}"
     for path in _files(outbox):
         rel = str(path.relative_to(outbox))
         data = path.read_bytes()
@@ -558,9 +552,9 @@ SAMPLES: dict[str, tuple[str, Callable[[Any], None], int]] = {
         why_it_matters={"en": "{{ 7*'mr' }} {% raw %} *|UNSUB|* {{ UnsubscribeURL }}"}), 0),
     "header-injection": ("schedule.yaml", lambda d: d["site"].update(
         title="mindreel\r\nBcc: victim@example.org"), 2),
-    # No post can hold it: bad input when the social channel is on, fine in email alone.
+    # No post can hold it: bad input, since the social channel is on.
     "very-long-title": ("data/films.yaml", lambda d: d["films"][1]["titles"].update(
-        en="Marathon " * 400), 2 if ON["social"] else 0),
+        en="Marathon " * 400), 2),
     "stigmatising-word": ("data/films.yaml", lambda d: d["films"][1].update(
         synopsis={"en": "A young man who committed suicide is remembered by a crazy town."}), 1),
 }

@@ -160,3 +160,33 @@ def test_plan_is_identical_across_hash_seeds(site: Path) -> None:
         outputs.add(result.stdout)
     assert len(outputs) == 1
     assert REPO.exists()
+
+
+def test_observance_cooldown_boundary(project: Project) -> None:
+    """Featured ``cooldown - 1`` weeks ago is still too soon; exactly ``cooldown`` is not."""
+    cooldown = project.config.settings.rotation.cooldown_weeks
+    week = IsoWeek.parse("2026-W37")  # World Suicide Prevention Day; only one candidate
+    for gap, picked in ((cooldown - 1, False), (cooldown, True)):
+        history = {week + (-gap): "suicide-prevention"}
+        pick = Picker(project.catalogue, project.config.settings, history).pick(week)
+        assert (pick.feature_id == "suicide-prevention") is picked, (gap, pick)
+        assert pick.source == ("observance" if picked else "rotation"), (gap, pick)
+
+
+def test_rotation_cooldown_boundary(tmp_path: Path) -> None:
+    """With every other film featured recently, the least recent one is fresh at exactly
+    ``cooldown`` weeks and still cooling down at ``cooldown - 1``."""
+    schedule = copy_site(tmp_path / "site")
+    schedule.write_text(schedule.read_text().replace("cooldown_weeks: 3", "cooldown_weeks: 12"))
+    project = load_project(schedule)
+    week = IsoWeek.parse("2027-W20")
+    while project.config.settings.rotation.pattern[week.ordinal % 3] != "film":
+        week = week + 1
+    recent = {week + (-1): "marathon", week + (-2): "my-mister", week + (-3): "keys-to-the-heart"}
+    for gap, reason in (
+        (11, "rotation (film): every film was featured within 12 weeks; least recently featured"),
+        (12, "rotation (film): last featured 12 weeks ago"),
+    ):
+        history = {**recent, week + (-gap): "silenced"}
+        pick = Picker(project.catalogue, project.config.settings, history).pick(week)
+        assert (pick.feature_id, pick.reason) == ("silenced", reason), gap

@@ -1,4 +1,4 @@
-"""The review page (outbox/index.html) and the `mindreel preview` server, without a browser.
+"""The review page (outbox/index.html), without a browser.
 
 The page is checked as parsed HTML: which editions it shows, that every post, count and
 warning comes from the edition's own files, that text is escaped, that the inline style
@@ -10,18 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +22,6 @@ import pytest
 
 from generator.build import build_weeks
 from generator.channels import RenderContext
-from generator.commands.preview import make_server
 from generator.ledger import Ledger, LedgerEntry
 from generator.outbox import Outbox
 from generator.project import load_project
@@ -326,112 +317,6 @@ def test_the_page_is_byte_identical_on_rebuild_and_holds_no_build_time(tmp_path:
 
 def test_golden(built: Path, golden: Golden) -> None:
     golden("review/index.html", (built / REVIEW_FILE).read_bytes())
-
-
-# --- mindreel preview ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def preview_site(tmp_path: Path) -> Path:
-    return copy_site(tmp_path / "site").parent
-
-
-def start_preview(folder: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
-    """Start `mindreel preview --port 0`; return the process and the URL it printed."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "preview", "--port", "0", *args],
-        cwd=folder, env={**os.environ, "MINDREEL_NOW": NOW_TEXT},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        match = re.search(r"at (http://\S+) ", line)
-        if match:
-            return proc, match.group(1)
-    proc.kill()
-    raise AssertionError(f"no URL printed; stderr: {proc.communicate()[1]}")
-
-
-@pytest.fixture
-def preview(preview_site: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    proc, url = start_preview(preview_site)
-    try:
-        yield proc, url
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-
-
-def fetch(url: str) -> tuple[int, bytes, Message]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read(), response.headers
-    except urllib.error.HTTPError as exc:
-        return exc.code, b"", exc.headers
-
-
-def test_preview_builds_this_week_serves_on_loopback_and_stops_on_sigint(
-    preview_site: Path, preview: tuple[subprocess.Popen[str], str]
-) -> None:
-    proc, url = preview
-    assert url.startswith("http://127.0.0.1:")
-    status, body, headers = fetch(url)
-    assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert body == (preview_site / "outbox" / REVIEW_FILE).read_bytes()
-    assert b'id="edition-2026-W48"' in body
-    status, text, headers = fetch(url + "2026-W48/social/x.txt")
-    assert status == 200 and headers["Content-Type"] == "text/plain; charset=utf-8"
-    assert text.decode("utf-8").startswith("This week: ")
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=10)
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err and out.rstrip().endswith("stopped")
-
-
-def test_preview_never_serves_the_state_folder(preview: tuple[subprocess.Popen[str], str]) -> None:
-    _, url = preview
-    for path in (".mindreel/ledger.sqlite", "%2Emindreel/ledger.sqlite", "2026-W48/../.mindreel/"):
-        assert fetch(url + path)[0] == 404, path
-
-
-def test_preview_server_binds_the_loopback_address_only(tmp_path: Path) -> None:
-    with make_server(tmp_path, 0) as server:
-        host, port = server.server_address[:2]
-    assert (host, server.address_family) == ("127.0.0.1", socket.AF_INET)
-    assert port > 0
-
-
-def test_preview_stops_cleanly_on_sigterm(preview: tuple[subprocess.Popen[str], str]) -> None:
-    proc, _ = preview
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=10)
-    assert proc.returncode == 0 and "Traceback" not in err
-
-
-def test_preview_does_not_rebuild_an_existing_week(preview_site: Path) -> None:
-    outbox = build(preview_site / "schedule.yaml", "2026-W48", "2026-W48")
-    manifest = outbox / "2026-W48" / "manifest.json"
-    before = manifest.stat().st_mtime_ns
-    proc, url = start_preview(preview_site)
-    try:
-        assert fetch(url)[0] == 200
-    finally:
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=10)
-    assert "building" not in out
-    assert manifest.stat().st_mtime_ns == before
-
-
-def test_preview_on_a_busy_port_is_a_clear_error(preview_site: Path, cli: Any) -> None:
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        port = busy.getsockname()[1]
-        result = cli("preview", "--port", str(port), cwd=preview_site)
-    assert result.returncode == 2
-    assert f"--port: port {port} is already in use" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_review_page_is_written_by_every_build(tmp_path: Path) -> None:

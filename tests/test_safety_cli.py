@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, copy_site, mindreel
-from tests.test_safety import add_drama, channel_switches, channels_yaml, edit
+from tests.test_safety import CHANNELS, add_drama, channels_yaml, edit
 
 SILENCED_SYNOPSIS = "uncovers abuse by its staff and, with a"
 INSERTED = "learns that a pupil committed suicide, uncovers abuse by its staff and, with a"
@@ -45,8 +45,7 @@ def test_a_listed_phrase_in_a_synopsis_stops_the_build(tmp_path: Path) -> None:
     assert (f"error: data/films.yaml:{line}: films[0].synopsis.en: [en-committed-suicide] "
             "\"committed suicide\"") in result.stderr
     assert "(better: died by suicide" in result.stderr
-    if channel_switches()["email"]:
-        assert "error: 2026-W50/email.txt:" in result.stderr
+    assert "error: 2026-W50/email.txt:" in result.stderr
     assert "nothing was written" in result.stderr
     assert snapshot(site.parent / "outbox") == before
 
@@ -56,12 +55,9 @@ def test_a_template_without_its_helpline_footer_fails_the_build(tmp_path: Path,
                                                                 channel: str) -> None:
     switch = "feeds" if channel == "web" else channel
     folder = REPO / "templates" / channel
-    if not channel_switches()[switch] or not folder.is_dir():
-        pytest.skip(f"the {channel} channel is not written yet")
     helpline_templates = [p for p in folder.rglob("*.j2") if "region.lines" in p.read_text("utf-8")]
-    if not helpline_templates:
-        pytest.skip(f"no template in templates/{channel}/ renders a helpline block (region.lines)")
-    only = {name: name == switch for name in ("email", "feeds", "social")}
+    assert helpline_templates, f"no template in templates/{channel}/ renders region.lines"
+    only = {name: name == switch for name in CHANNELS}
     site, before = built_site(tmp_path, "")
     templates = site.parent / "templates-copy"
     shutil.copytree(REPO / "templates", templates)
@@ -118,8 +114,7 @@ def test_lint_reports_by_file_and_exits_1(tmp_path: Path) -> None:
     assert out.index("data/films.yaml\n") < out.index("data/themes.yaml\n")
     assert "films[0].synopsis.en: \"committed suicide\"" in out
     assert "themes[0].awareness.en: \"crazy\"" in out
-    if channel_switches()["email"]:
-        assert "\n2026-W50/email.txt\n" in out
+    assert "\n2026-W50/email.txt\n" in out
     assert "lint: " in result.stderr and "safe-messaging error(s)" in result.stderr
     assert snapshot(site.parent / "outbox") == before
 

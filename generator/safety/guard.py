@@ -2,10 +2,10 @@
 
 Three kinds of check, each with its own module:
 
-- wording rules (``safety_rules``: data/safety_rules.yaml) over the visible text of every
-  rendered file (``safety_text``) and over the catalogue fields the edition shows, so a
+- wording rules (``rules``: data/safety_rules.yaml) over the visible text of every
+  rendered file (``text``) and over the catalogue fields the edition shows, so a
   finding names both where the words land and where to fix them;
-- required elements (``safety_required``): helplines, content notes, a hope line;
+- required elements (``required``): helplines, content notes, a hope line;
 - helpline freshness: a line verified longer ago than ``safety.helpline_warn_days`` warns,
   longer than ``safety.helpline_error_days`` blocks.
 

@@ -1,0 +1,150 @@
+"""Read one edition folder (manifest, posts, email) into the review page's model.
+
+Everything comes from the files the channels wrote: counts and limits from
+``social/posts.json`` (never recounted), warnings from ``manifest.json``, the subject
+from the ``.eml``. A file that is missing or unreadable becomes a problem shown on the
+page, never an error that stops the build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+from generator.ledger import LedgerEntry
+from generator.manifest import MANIFEST
+from generator.review.model import EditionView, Measure, PlatformView, PostView, Status
+
+log = logging.getLogger(__name__)
+
+EMAIL_FILE = "email.html"
+POSTS_FILE = "social/posts.json"
+
+
+def edition_view(
+    folder: Path, entry: LedgerEntry, status: Status, timezone: str, present: Collection[str]
+) -> EditionView:
+    """Read one edition folder (manifest, posts, email) into what the page shows."""
+    problems: list[str] = []
+    manifest = _read_json(folder / MANIFEST, problems) or {}
+    files = tuple(
+        str(f["path"]) for f in manifest.get("files", []) if isinstance(f, dict) and "path" in f
+    )
+    feature = manifest.get("feature", {}) if isinstance(manifest.get("feature"), dict) else {}
+    send_at = datetime.fromisoformat(entry.send_at)
+    platforms: tuple[PlatformView, ...] = ()
+    if POSTS_FILE in files:
+        raw = _read_json(folder / POSTS_FILE, problems)
+        if isinstance(raw, list):
+            try:
+                platforms = group_posts(str(entry.week), raw)
+            except (KeyError, TypeError, ValueError) as exc:
+                problems.append(f"{POSTS_FILE} has an entry the page cannot read ({exc!r})")
+        elif raw is not None:
+            problems.append(f"{POSTS_FILE} is not a list of posts")
+    item = entry.item
+    notes = tuple(str(n) for n in item.get("content_notes", []) if isinstance(n, str))
+    cw = next((p.cw for pv in platforms for p in pv.posts if p.cw), None)
+    archive_page = f"archive/{entry.week}.html"
+    return EditionView(
+        id=str(entry.week),
+        status=status,
+        title=str(item.get("title") or feature.get("title") or entry.feature_id),
+        kind=entry.feature_kind,
+        reason=entry.reason,
+        send_at=send_at,
+        send_text=_send_text(send_at, timezone),
+        warnings=tuple(str(w) for w in manifest.get("warnings", [])),
+        content_notes=notes,
+        cw=cw,
+        subject=_subject(folder, files),
+        email=f"{entry.week}/{EMAIL_FILE}" if EMAIL_FILE in files else None,
+        files=files,
+        archive_page=archive_page if archive_page in present else None,
+        platforms=platforms,
+        problems=tuple(problems),
+    )
+
+
+def group_posts(edition: str, raw: Sequence[Any]) -> tuple[PlatformView, ...]:
+    """posts.json entries grouped by platform, in the file's order, parts in order."""
+    groups: dict[str, list[PostView]] = {}
+    labels: dict[str, str] = {}
+    for entry in raw:
+        if not isinstance(entry, Mapping):
+            continue
+        post = post_view(edition, entry)
+        groups.setdefault(post.platform, []).append(post)
+        labels.setdefault(post.platform, post.label)
+    return tuple(
+        PlatformView(platform, labels[platform], tuple(sorted(posts, key=lambda p: p.part)))
+        for platform, posts in groups.items()
+    )
+
+
+def post_view(edition: str, entry: Mapping[str, Any]) -> PostView:
+    """One posts.json entry; counts and limits are taken as written, never recounted."""
+    platform = str(entry["platform"])
+    part = int(entry.get("part", 1))
+    primary = Measure(str(entry.get("unit", "characters")), int(entry["count"]),
+                      int(entry["limit"]))
+    others = tuple(
+        Measure(str(c["unit"]), int(c["count"]), int(c["limit"]))
+        for c in entry.get("checks", [])
+        if isinstance(c, Mapping) and str(c.get("unit")) != primary.unit
+    )
+    placement = entry.get("cw_placement")
+    return PostView(
+        dom_id=f"post-{edition}-{platform}-{part}",
+        edition=edition,
+        platform=platform,
+        label=str(entry.get("label") or platform),
+        part=part,
+        parts=int(entry.get("parts", 1)),
+        text=str(entry["text"]),
+        primary=primary,
+        others=others,
+        cw=entry.get("cw") or None,
+        cw_native=placement == "spoiler_text",
+        link=entry.get("link") or None,
+        hashtags=tuple(str(h) for h in entry.get("hashtags", [])),
+        alt_text=entry.get("alt_text") or None,
+        file=entry.get("file") or None,
+        shortened=tuple(str(s) for s in entry.get("shortened", [])),
+    )
+
+
+def _read_json(path: Path, problems: list[str]) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except FileNotFoundError:
+        problems.append(f"{path.name} is missing")
+    except (OSError, ValueError) as exc:
+        problems.append(f"{path.name} cannot be read: {exc}")
+    log.warning("review page: %s/%s: %s", path.parent.name, path.name, problems[-1])
+    return None
+
+
+def _subject(folder: Path, files: Collection[str]) -> str | None:
+    """The Subject header of the edition's .eml, decoded, if the email channel wrote one."""
+    eml = next((rel for rel in sorted(files) if rel.endswith(".eml") and "/" not in rel), None)
+    if eml is None:
+        return None
+    try:
+        with open(folder / eml, "rb") as handle:
+            headers = BytesHeaderParser(policy=default_policy).parse(handle)
+    except OSError:
+        return None
+    subject = headers.get("Subject")
+    return str(subject) if subject is not None else None
+
+
+def _send_text(send_at: datetime, timezone: str) -> str:
+    """'Mon 7 Dec 2026, 09:00 Asia/Seoul' (the schedule's wall clock, as stored)."""
+    return f"{send_at:%a} {send_at.day} {send_at:%b %Y}, {send_at:%H:%M} {timezone}"

@@ -1,0 +1,98 @@
+"""The review page's HTML: the template, its inline assets and their Content-Security-Policy.
+
+CSS and script are inline and allowed by hash, so the page works from disk and over
+http with no other file; links to the feeds and the archive appear only when their
+targets exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Collection, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator.channels import Files, RenderContext
+from generator.ledger import LedgerEntry
+from generator.outbox import Outbox
+from generator.render import render as render_template
+from generator.review.folders import edition_view
+from generator.review.select import MAX_UPCOMING, select, split
+
+REVIEW_FILE = "index.html"
+FEEDS = (("RSS", "feed.xml"), ("Atom", "atom.xml"), ("JSON Feed", "feed.json"))
+ARCHIVE_INDEX = "archive/index.html"
+
+_ITEM_KEYS_SHOWN = frozenset({"title", "content_notes"})
+"""The feed-item keys the page reads from a ledger row (it needs no article bodies)."""
+
+
+def render_review(
+    outbox: Outbox,
+    entries: Iterable[LedgerEntry],
+    ctx: RenderContext,
+    published: Collection[str] = (),
+) -> Files:
+    """``{"index.html": bytes}`` for the editions :func:`select` picks from ``entries``.
+
+    ``published`` names the other outbox-level files being written with this page, so
+    feed and archive links appear exactly when their targets exist. Only the item fields
+    the page shows are kept from each row, so a ledger cursor over years of editions
+    never holds their article bodies at once.
+    """
+    entries = [replace(e, item={k: v for k, v in e.item.items() if k in _ITEM_KEYS_SHOWN})
+               for e in entries]
+    present = set(published) | {rel for _, rel in FEEDS if (outbox.root / rel).is_file()}
+    if (outbox.root / ARCHIVE_INDEX).is_file():
+        present.add(ARCHIVE_INDEX)
+    timezone = ctx.settings.timezone
+    editions = [
+        edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present)
+        for entry, status in select(entries)
+    ]
+    hidden = max(0, len(split(entries)[1]) - MAX_UPCOMING)
+    css = _asset(ctx.templates_dir / "review" / "review.css")
+    js = _asset(ctx.templates_dir / "review" / "review.js")
+    html = render_template(
+        ctx.templates_dir,
+        "review/index.html.j2",
+        site=ctx.settings.site,
+        editions=editions,
+        hidden_upcoming=hidden,
+        feeds=[(label, rel) for label, rel in FEEDS if rel in present],
+        archive=ARCHIVE_INDEX if ARCHIVE_INDEX in present else None,
+        css=Markup(css),
+        js=Markup(js),
+        csp=_csp(css, js),
+    )
+    return {REVIEW_FILE: html.encode("utf-8")}
+
+
+def _asset(path: Path) -> str:
+    text = path.read_text("utf-8").strip()
+    if "</" in text:
+        raise ValueError(f"{path.name} must not contain '</' (it is inlined into the page)")
+    return text
+
+
+def _hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _csp(css: str, js: str) -> str:
+    """Only this page's own inline style and script run; frames only from this outbox."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src {_hash(css)}",
+            f"script-src {_hash(js)}",
+            "frame-src 'self'",
+            "img-src 'self' data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
