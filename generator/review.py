@@ -39,6 +39,7 @@ from generator.ledger import LedgerEntry
 from generator.manifest import MANIFEST
 from generator.outbox import Outbox
 from generator.render import render as render_template
+from generator.render import template_text
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +166,8 @@ def render_review(
         for entry, status in select(entries)
     ]
     hidden = max(0, len(split(entries)[1]) - MAX_UPCOMING)
-    css = _asset(ctx.templates_dir / "review" / "review.css")
-    js = _asset(ctx.templates_dir / "review" / "review.js")
+    css = _asset(ctx.templates_dir, "review/review.css")
+    js = _asset(ctx.templates_dir, "review/review.js")
     html = render_template(
         ctx.templates_dir,
         "review/index.html.j2",
@@ -329,10 +330,10 @@ def _send_text(send_at: datetime, timezone: str) -> str:
     return f"{send_at:%a} {send_at.day} {send_at:%b %Y}, {send_at:%H:%M} {timezone}"
 
 
-def _asset(path: Path) -> str:
-    text = path.read_text("utf-8").strip()
+def _asset(templates_dir: Path, name: str) -> str:
+    text = template_text(templates_dir, name).strip()
     if "</" in text:
-        raise ValueError(f"{path.name} must not contain '</' (it is inlined into the page)")
+        raise ValueError(f"{name} must not contain '</' (it is inlined into the page)")
     return text
 
 

@@ -97,7 +97,7 @@ def test_bad_arguments_exit_2(folder: Path, args: list[str], message: str) -> No
 def test_missing_schedule_is_bad_input(tmp_path: Path) -> None:
     result = mindreel("build", cwd=tmp_path)
     assert result.returncode == 2
-    assert "schedule.yaml: file not found" in result.stderr
+    assert result.stderr.startswith("schedule.yaml: not found") and "mindreel init" in result.stderr
 
 
 def test_help_documents_the_exit_codes(folder: Path) -> None:
