@@ -88,6 +88,24 @@ def main(verbose: bool) -> None:
 
 
 @main.command(epilog=EXIT_CODES_HELP)
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--empty", is_flag=True,
+              help="Start data/ with one example of each kind of record, not the catalogue.")
+@click.option("--templates", is_flag=True,
+              help="Copy mindreel's templates into templates/ to customise them (in a "
+                   "folder that has a schedule.yaml, only the templates).")
+@handle_errors
+def init(folder: Path, empty: bool, templates: bool) -> None:
+    """Start a newsletter in FOLDER (default: here): schedule.yaml and data/.
+
+    `mindreel build` then works there. Nothing that exists is overwritten.
+    """
+    from generator.commands.init import run_init
+
+    run_init(folder, empty, templates)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
 @config_option
 @click.option(
     "--week", "week_text", metavar="YYYY-Www", help="Build this ISO week (default: this week)."
