@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import (
     BaseLoader,
@@ -24,6 +25,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     select_autoescape,
 )
 from jinja2 import TemplateNotFound as _TemplateNotFound
@@ -67,6 +69,14 @@ class _Loader(ChoiceLoader):
             return super().get_source(environment, template)
         except _TemplateNotFound:
             raise MissingTemplate(template, str(self.site)) from None
+
+    def load(
+        self, environment: Environment, name: str, globals: MutableMapping[str, Any] | None = None
+    ) -> Template:
+        try:
+            return super().load(environment, name, globals)
+        except _TemplateNotFound:
+            raise MissingTemplate(name, str(self.site)) from None
 
 
 def _resolved(path: Path) -> Path:
