@@ -112,8 +112,9 @@ def run_init(folder: Path, empty: bool, templates: bool) -> None:
     if copied:
         parts.append(f"templates/ ({copied} templates: each one you keep overrides "
                      "mindreel's; delete those you do not change, so upgrades reach them)")
-    click.echo(f"wrote {' and '.join(parts)} in {folder}")
-    here = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder}, then "
+    is_here = folder.resolve() == Path.cwd().resolve()
+    click.echo(f"wrote {' and '.join(parts)} {'here' if is_here else f'in {folder}'}")
+    here = "" if is_here else f"cd {folder}, then "
     if SCHEDULE in files:
         click.echo(f"next: put your own addresses under `site` and `email` in {SCHEDULE}; "
                    f"{here}`mindreel build` writes this week's edition and "
