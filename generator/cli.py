@@ -33,13 +33,28 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MindreelError as exc:
-            click.echo(exc.report(), err=True)
+            click.echo(_ending(exc.report(), func), err=True)
             sys.exit(exc.exit_code)
         except ValueError as exc:  # e.g. a malformed --week or MINDREEL_NOW
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
+
+
+WROTE_NOTHING = "; nothing was written"
+
+
+def read_only(func: F) -> F:
+    """Mark a command that never writes: its errors do not say "nothing was written"."""
+    func.read_only = True  # type: ignore[attr-defined]
+    return func
+
+
+def _ending(report: str, func: Callable[..., Any]) -> str:
+    if not getattr(func, "read_only", False):
+        return report
+    return "\n".join(line.removesuffix(WROTE_NOTHING) for line in report.splitlines())
 
 
 def config_option(func: F) -> F:
@@ -88,6 +103,24 @@ def main(verbose: bool) -> None:
 
 
 @main.command(epilog=EXIT_CODES_HELP)
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--empty", is_flag=True,
+              help="Start data/ with one example of each kind of record, not the catalogue.")
+@click.option("--templates", is_flag=True,
+              help="Copy mindreel's templates into templates/ to customise them (in a "
+                   "folder that has a schedule.yaml, only the templates).")
+@handle_errors
+def init(folder: Path, empty: bool, templates: bool) -> None:
+    """Start a newsletter in FOLDER (default: here): schedule.yaml and data/.
+
+    `mindreel build` then works there. Nothing that exists is overwritten.
+    """
+    from generator.commands.init import run_init
+
+    run_init(folder, empty, templates)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
 @config_option
 @click.option(
     "--week", "week_text", metavar="YYYY-Www", help="Build this ISO week (default: this week)."
@@ -107,7 +140,7 @@ def build(
     """Build an edition (or a range of editions) into the outbox."""
     from generator.commands.build import run_build
 
-    run_build(
+    written = run_build(
         config_path,
         outbox,
         week_value(week_text, "--week"),
@@ -115,6 +148,16 @@ def build(
         week_value(to_text, "--to"),
         rebuild,
     )
+    click.echo(next_steps(written, config_path))
+
+
+def next_steps(outbox: Path, config_path: Path) -> str:
+    """Where to look after a build: the review page, and the command that serves it."""
+    from generator.review import REVIEW_FILE
+
+    config = "" if config_path == Path("schedule.yaml") else f" --config {config_path}"
+    return (f"next: open {outbox / REVIEW_FILE} (the review page), or run "
+            f"`mindreel preview{config}` to see it served with the archive")
 
 
 @main.command(epilog=EXIT_CODES_HELP)
@@ -122,6 +165,7 @@ def build(
 @click.option("--weeks", default=12, show_default=True, type=click.IntRange(1, 1040))
 @click.option("--from", "from_text", metavar="YYYY-Www", help="First week (default: this week).")
 @handle_errors
+@read_only
 def plan(config_path: Path, outbox: Path | None, weeks: int, from_text: str | None) -> None:
     """Show upcoming weeks: send time, feature and why it was picked."""
     from generator.commands.plan import run_plan
@@ -132,6 +176,7 @@ def plan(config_path: Path, outbox: Path | None, weeks: int, from_text: str | No
 @main.command(epilog=EXIT_CODES_HELP)
 @config_option
 @handle_errors
+@read_only
 def check(config_path: Path, outbox: Path | None) -> None:
     """Validate schedule.yaml and data/, reporting every problem at once."""
     from generator.commands.check import run_check
@@ -145,6 +190,7 @@ def check(config_path: Path, outbox: Path | None) -> None:
               help="How many weeks of editions to render and check.")
 @click.option("--from", "from_text", metavar="YYYY-Www", help="First week (default: this week).")
 @handle_errors
+@read_only
 def lint(config_path: Path, outbox: Path | None, weeks: int, from_text: str | None) -> None:
     """Run the safe-messaging checks over the catalogue and the coming weeks' editions.
 
@@ -173,6 +219,7 @@ def preview(config_path: Path, outbox: Path | None, port: int) -> None:
 @main.command(epilog=EXIT_CODES_HELP)
 @config_option
 @handle_errors
+@read_only
 def catalogue(config_path: Path, outbox: Path | None) -> None:
     """Summarise the catalogue: counts, theme coverage, verification ages."""
     from generator.commands.check import run_catalogue

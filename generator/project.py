@@ -1,7 +1,9 @@
 """Load schedule.yaml and the catalogue together and check what links them.
 
 Regions in the schedule must have helplines; pins must name features that exist and
-are in rotation. Problems from every file are reported at once.
+are in rotation. Problems from every file are reported at once, but only root causes: a
+missing schedule.yaml is the one error (with how to start one), and a schedule that does
+not validate never adds "file not found" errors for a data folder it did not name.
 """
 
 from __future__ import annotations
@@ -12,6 +14,28 @@ from pathlib import Path
 from generator.catalogue import FILES, Catalogue, load_catalogue
 from generator.config import Config, load_config
 from generator.errors import BadInput, Problem
+from generator.yamlsource import load_yaml
+
+
+class NoSchedule(BadInput):
+    """There is no schedule.yaml where we looked: the one thing to say, with the way out."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__([Problem(str(path), 0, "", "not found")])
+        self.path = path
+
+    def report(self) -> str:
+        looked = _absolute(self.path)
+        return (f"{self.path}: not found (looked for {looked}); to start a newsletter in "
+                f"{looked.parent}, run `mindreel init`, or pass --config with the path of "
+                "your schedule.yaml")
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        return path.absolute()
+    except OSError:  # the working folder itself is gone
+        return path
 
 
 @dataclass(frozen=True)
@@ -24,6 +48,8 @@ class Project:
 
 def load_project(config_path: Path, outbox: Path | None = None) -> Project:
     """Load and cross-check everything; raise ``BadInput`` listing every problem."""
+    if not _is_file(config_path):
+        raise NoSchedule(config_path)
     problems: list[Problem] = []
     config: Config | None = None
     catalogue: Catalogue | None = None
@@ -31,12 +57,14 @@ def load_project(config_path: Path, outbox: Path | None = None) -> Project:
         config = load_config(config_path, outbox)
     except BadInput as exc:
         problems += exc.problems
-    data_problems: list[Problem] = []
+    data_dir: Path | None
     if config is not None:
         data_problems = _data_folder(config)
         problems += data_problems + _folders(config)
-    data_dir = config.data_dir if config else config_path.parent / "data"
-    if not data_problems:
+        data_dir = None if data_problems else config.data_dir
+    else:
+        data_dir = _named_data_folder(config_path)
+    if data_dir is not None:
         try:
             catalogue = load_catalogue(data_dir)
         except BadInput as exc:
@@ -47,6 +75,30 @@ def load_project(config_path: Path, outbox: Path | None = None) -> Project:
     if problems:
         raise BadInput(problems)
     return Project(config, catalogue)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _named_data_folder(config_path: Path) -> Path | None:
+    """The data folder an invalid schedule.yaml names, if it holds every catalogue file.
+
+    Its problems are still worth reporting with the schedule's; a folder that is missing
+    or incomplete is not, since the schedule's own error may be why (a typo elsewhere
+    in the file must not turn into five "file not found" lines).
+    """
+    doc = load_yaml(config_path)
+    named = doc.data.get("data", "data") if isinstance(doc.data, dict) else "data"
+    if not isinstance(named, str):
+        return None
+    folder = config_path.parent / named
+    if _is_dir(folder) and all(_is_file(folder / f"{name}.yaml") for name in FILES):
+        return folder
+    return None
 
 
 def _is_dir(path: Path) -> bool:
@@ -73,7 +125,9 @@ def _folders(config: Config) -> list[Problem]:
     """The templates folder must exist and the outbox must not be a file: caught here they
     are a ``file:line`` problem, not a traceback halfway through a build."""
     doc, problems = config.doc, []
-    if not _is_dir(config.templates_dir):
+    # Without a `templates` key a site needs no folder: mindreel's own templates apply.
+    named = "templates" in config.settings.model_fields_set
+    if named and not _is_dir(config.templates_dir):
         problems.append(Problem(doc.name, doc.line_of(("templates",)), "templates",
                                 f"no folder {config.templates_dir}"))
     try:

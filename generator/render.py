@@ -1,36 +1,44 @@
 """Jinja2 environments shared by the channels: strict and escaping by default.
 
-``StrictUndefined`` turns a typo in a template into an error instead of an empty
-string. HTML, MJML and XML templates autoescape; plain-text templates do not (they are
-never parsed as markup). Environments are cached per template folder.
+A site's own templates folder comes first and mindreel's bundled templates second, file
+by file: a site customises only the templates it copied, and an upgrade reaches every
+template it did not. ``StrictUndefined`` turns a typo in a template into an error
+instead of an empty string. HTML, MJML and XML templates autoescape; plain-text
+templates do not (they are never parsed as markup). Environments are cached per folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import textwrap
+from collections.abc import Callable, MutableMapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     BytecodeCache,
+    ChoiceLoader,
     Environment,
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     select_autoescape,
 )
 from jinja2 import TemplateNotFound as _TemplateNotFound
 from jinja2.bccache import Bucket
 
+from generator import bundled
 from generator.errors import EXIT_BAD_INPUT, MindreelError
 
 
 class MissingTemplate(_TemplateNotFound, MindreelError):
-    """A template is not in the templates folder: schedule.yaml's ``templates`` points at
-    the wrong folder (exit 2, no traceback). Still a ``TemplateNotFound`` to Jinja."""
+    """A template is neither in the site's templates folder nor among mindreel's own: a
+    site template names one that does not exist (exit 2, no traceback). Still a
+    ``TemplateNotFound`` to Jinja."""
 
     exit_code = EXIT_BAD_INPUT
 
@@ -39,16 +47,43 @@ class MissingTemplate(_TemplateNotFound, MindreelError):
         self.folder = folder
 
     def report(self) -> str:
-        return (f"template {self.name} is not in {self.folder}; check `templates` in "
-                "schedule.yaml\nbad input: the templates folder is not mindreel's")
+        return (f"template {self.name} is neither in {self.folder} nor among mindreel's own "
+                "templates; check the name where a template includes it, and `templates` in "
+                "schedule.yaml\nbad input: a template names one that does not exist")
 
 
-class _Loader(FileSystemLoader):
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+class _Loader(ChoiceLoader):
+    """The site's folder, then the bundled templates; a miss in both is ``MissingTemplate``."""
+
+    def __init__(self, site: Path) -> None:
+        loaders: list[BaseLoader] = [FileSystemLoader(str(site))]
+        if _resolved(site) != _resolved(bundled.templates_dir()):
+            loaders.append(FileSystemLoader(str(bundled.templates_dir())))
+        super().__init__(loaders)
+        self.site = site
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         try:
             return super().get_source(environment, template)
         except _TemplateNotFound:
-            raise MissingTemplate(template, ", ".join(map(str, self.searchpath))) from None
+            raise MissingTemplate(template, str(self.site)) from None
+
+    def load(
+        self, environment: Environment, name: str, globals: MutableMapping[str, Any] | None = None
+    ) -> Template:
+        try:
+            return super().load(environment, name, globals)
+        except _TemplateNotFound:
+            raise MissingTemplate(name, str(self.site)) from None
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
 
 
 def _wrap(text: str, width: int = 72, indent: str = "") -> str:
@@ -111,7 +146,7 @@ def _bytecode_cache() -> BytecodeCache | None:
 def environment(templates_dir: Path) -> Environment:
     """The environment for every template under ``templates_dir``."""
     env = Environment(
-        loader=_Loader(str(templates_dir)),
+        loader=_Loader(templates_dir),
         autoescape=select_autoescape(
             enabled_extensions=("html", "mjml", "xml", "html.j2", "mjml.j2", "xml.j2"),
             default_for_string=True,
@@ -134,3 +169,10 @@ def environment(templates_dir: Path) -> Environment:
 def render(templates_dir: Path, name: str, **context: object) -> str:
     """Render one template with ``context``."""
     return environment(templates_dir).get_template(name).render(**context)
+
+
+def template_text(templates_dir: Path, name: str) -> str:
+    """A template file's text as is (CSS or JS to inline), the site's copy first."""
+    env = environment(templates_dir)
+    assert env.loader is not None
+    return env.loader.get_source(env, name)[0]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+_WEEK_RE = re.compile(r"^(\d{4})-[Ww](\d{2})$")
 WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
 
@@ -38,7 +38,8 @@ class IsoWeek:
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
-        """``2026-W48`` -> IsoWeek(2026, 48); ValueError with a readable message otherwise."""
+        """``2026-W48`` (or ``2026-w48``) -> IsoWeek(2026, 48); ValueError with a readable
+        message otherwise."""
         match = _WEEK_RE.match(text) if isinstance(text, str) else None
         if not match:
             raise ValueError(f"{text!r} is not an ISO week like 2026-W48")

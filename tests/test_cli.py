@@ -20,7 +20,7 @@ def test_build_prints_where_it_wrote(folder: Path) -> None:
     result = mindreel("build", cwd=folder)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("2026-W48: wrote ")
-    assert result.stdout.rstrip().endswith("-> outbox/2026-W48")
+    assert result.stdout.splitlines()[0].endswith("-> outbox/2026-W48")
     assert (folder / "outbox" / "2026-W48" / "manifest.json").is_file()
 
 
@@ -38,12 +38,12 @@ def test_build_of_a_skipped_week_writes_nothing(folder: Path) -> None:
 
 
 def test_plan_shows_twelve_weeks_with_reasons(folder: Path) -> None:
-    result = mindreel("plan", "--weeks", "12", cwd=folder)
+    result = mindreel("plan", "--weeks", "12", cwd=folder, env={"COLUMNS": "250"})
     assert result.returncode == 0, result.stderr
     rows = result.stdout.splitlines()
     assert rows[0].split()[:3] == ["week", "send", "time"]
     assert len(rows) == 13
-    assert rows[1].startswith("2026-W48  Mon 2026-11-23 09:00 KST")
+    assert rows[1].startswith("2026-W48  Mon 23 Nov 09:00 KST")
     assert all(
         ("rotation" in r or "pinned" in r or "skipped" in r or "falls in" in r) for r in rows[1:]
     )
@@ -69,7 +69,7 @@ def test_check_reports_problems_in_several_files_at_once(folder: Path) -> None:
         "data/films.yaml:27: films[1].year: input should be greater than or equal to 1950" in lines
     )
     assert any(line.startswith("schedule.yaml:2: timezone: unknown timezone") for line in lines)
-    assert lines[-1] == "bad input: 2 problem(s); nothing was written"
+    assert lines[-1] == "bad input: 2 problem(s)"  # check writes nothing, so it does not say so
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_bad_arguments_exit_2(folder: Path, args: list[str], message: str) -> No
 def test_missing_schedule_is_bad_input(tmp_path: Path) -> None:
     result = mindreel("build", cwd=tmp_path)
     assert result.returncode == 2
-    assert "schedule.yaml: file not found" in result.stderr
+    assert result.stderr.startswith("schedule.yaml: not found") and "mindreel init" in result.stderr
 
 
 def test_help_documents_the_exit_codes(folder: Path) -> None:
@@ -119,7 +119,7 @@ def test_backfill_prints_plain_lines_and_resumes(folder: Path) -> None:
     first = mindreel("build", "--from", "2026-W40", "--to", "2026-W44", cwd=folder)
     assert first.returncode == 0, first.stderr
     assert _statuses(first.stdout) == ["wrote"] * 5
-    assert first.stdout.splitlines()[-1] == "2026-W40..2026-W44: wrote 5 -> outbox"
+    assert first.stdout.splitlines()[-2] == "2026-W40..2026-W44: wrote 5 -> outbox"
     again = mindreel("build", "--from", "2026-W40", "--to", "2026-W46", cwd=folder)
     assert _statuses(again.stdout) == ["already"] * 5 + ["wrote"] * 2
     forced = mindreel("build", "--from", "2026-W40", "--to", "2026-W41", "--rebuild", cwd=folder)

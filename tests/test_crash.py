@@ -477,7 +477,7 @@ def test_backfill_prints_one_plain_line_per_week_and_resumes(site_dir: Path) -> 
     assert list(verbs) == [f"2026-W{n}" for n in range(40, 47)]
     assert set(verbs.values()) == {"wrote"}
     assert "\r" not in first.stdout and "\x1b" not in first.stdout
-    assert first.stdout.splitlines()[-1].startswith("2026-W40..2026-W46: wrote 7")
+    assert first.stdout.splitlines()[-2].startswith("2026-W40..2026-W46: wrote 7")
     # Losing the last two weeks (as if the run had stopped there) and extending the range:
     # the rest is skipped untouched, the gap and the new weeks are built.
     outbox = site_dir / "outbox"

@@ -18,8 +18,14 @@ def test_parse_and_format_round_trip() -> None:
     assert IsoWeek.parse("2026-W01").monday == date(2025, 12, 29)
 
 
+@given(st.dates(min_value=date(1000, 1, 8), max_value=date(9998, 12, 24)))
+def test_lowercase_week_ids_are_the_same_week(day: date) -> None:
+    week = IsoWeek.of(day)
+    assert IsoWeek.parse(str(week).lower()) == week
+
+
 @pytest.mark.parametrize(
-    "text", ["2026-48", "2026-W5", "26-W05", "2026-w05", "2026-W00", "2027-W53", ""]
+    "text", ["2026-48", "2026-W5", "26-W05", "2026-x05", "2026-W00", "2027-W53", ""]
 )
 def test_invalid_weeks_are_rejected(text: str) -> None:
     with pytest.raises(ValueError):

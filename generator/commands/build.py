@@ -36,7 +36,8 @@ def run_build(
     first: IsoWeek | None,
     last: IsoWeek | None,
     rebuild: bool,
-) -> None:
+) -> Path:
+    """Build; return the outbox folder written to."""
     now = clock.now()
     project = load_project(config_path, outbox)
     settings = project.config.settings
@@ -49,12 +50,13 @@ def run_build(
             raise BadInput([Problem("--to", 0, "", f"{last} comes before {first}")])
         weeks = list(week_range(first, last))
         _build_range(project, weeks, now, rebuild)
-        return
+        return project.config.outbox
     target = week or current_week(now, settings.tz)
     results = build_weeks(project, [target], now=now, rebuild=True)
     for result in results:
         _print_warnings(result)
         click.echo(describe(result))
+    return project.config.outbox
 
 
 def _print_warnings(result: BuildResult) -> None:

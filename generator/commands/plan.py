@@ -1,10 +1,21 @@
-"""``mindreel plan``: the coming weeks as a table, without writing anything."""
+"""``mindreel plan``: the coming weeks as a table, without writing anything.
+
+Each row names the feature by its title, says whether the week is built or already
+public, and gives the picker's reason. The table is laid out by rich, which wraps the
+feature and reason columns to the terminal's width (80 columns when not a terminal, or
+``COLUMNS``) and never breaks the week or the send time.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from generator import clock
 from generator.ledger import Ledger
@@ -13,9 +24,29 @@ from generator.picker import Pick, Picker
 from generator.project import Project, load_project
 from generator.weeks import IsoWeek, current_week
 
+NOT_BUILT = "-"
+BUILT = "built"
+PUBLIC = "public"
+"""Built and its send time has passed: the feeds and the archive show it."""
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One week of the plan, as shown."""
+
+    week: IsoWeek
+    send_at: datetime
+    feature: str
+    status: str
+    reason: str
+
 
 def plan_weeks(project: Project, first: IsoWeek, count: int) -> list[Pick]:
     """The picks for ``count`` weeks from ``first``, honouring the ledger if there is one."""
+    return _plan(project, first, count)[0]
+
+
+def _plan(project: Project, first: IsoWeek, count: int) -> tuple[list[Pick], set[IsoWeek]]:
     outbox = Outbox(project.config.outbox)
     history: dict[IsoWeek, str] = {}
     reasons: dict[IsoWeek, tuple[str, str, str]] = {}
@@ -26,23 +57,58 @@ def plan_weeks(project: Project, first: IsoWeek, count: int) -> list[Pick]:
                 history[week] = pick[1]
                 if pick[1] in known:
                     reasons[week] = pick
-    return Picker(project.catalogue, project.config.settings, history, reasons).plan(first, count)
+    picker = Picker(project.catalogue, project.config.settings, history, reasons)
+    return picker.plan(first, count), set(history)
+
+
+def feature_title(project: Project, pick: Pick) -> str:
+    """``Dear My Friends (drama)``, ``Depression (theme)``; the id if it left the catalogue."""
+    if pick.kind == "skip":
+        return "no edition"
+    locale = project.config.settings.locale
+    film = project.catalogue.film(pick.feature_id)
+    if film is not None:
+        titles = film.titles.model_dump()
+        return f"{titles.get(locale) or film.titles.en} ({film.type})"
+    theme = project.catalogue.theme(pick.feature_id)
+    if theme is not None:
+        return f"{theme.name.get(locale) or theme.name['en']} (theme)"
+    return f"{pick.feature_id} ({pick.kind}, no longer in the catalogue)"
+
+
+def plan_rows(project: Project, first: IsoWeek, count: int, now: datetime) -> list[PlanRow]:
+    """The rows ``plan`` prints: the picks with titles and what has happened to each."""
+    settings = project.config.settings
+    picks, built = _plan(project, first, count)
+    rows = []
+    for pick in picks:
+        send = pick.week.send_at(settings.send.weekday, settings.send.clock, settings.tz)
+        status = NOT_BUILT
+        if pick.week in built:
+            status = PUBLIC if send <= now else BUILT
+        rows.append(PlanRow(pick.week, send, feature_title(project, pick), status, pick.reason))
+    return rows
+
+
+def plan_table(rows: list[PlanRow], width: int | None = None) -> str:
+    """The rows as a plain-text table fitted to ``width`` (default: the terminal's)."""
+    table = Table(box=None, pad_edge=False, padding=(0, 1), header_style="bold")
+    table.add_column("week", no_wrap=True)
+    table.add_column("send time", no_wrap=True)
+    table.add_column("feature", ratio=2, overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("reason", ratio=3, overflow="fold")
+    for row in rows:
+        table.add_row(str(row.week), row.send_at.strftime("%a %d %b %H:%M %Z"),
+                      Text(row.feature), row.status, Text(row.reason))
+    console = Console(width=width, highlight=False, emoji=False, soft_wrap=False)
+    with console.capture() as captured:
+        console.print(table)
+    return "\n".join(line.rstrip() for line in captured.get().splitlines()) + "\n"
 
 
 def run_plan(config_path: Path, outbox: Path | None, weeks: int, first: IsoWeek | None) -> None:
+    now = clock.now()
     project = load_project(config_path, outbox)
-    settings = project.config.settings
-    start = first or current_week(clock.now(), settings.tz)
-    rows = []
-    for pick in plan_weeks(project, start, weeks):
-        send = pick.week.send_at(settings.send.weekday, settings.send.clock, settings.tz)
-        feature = "-" if pick.kind == "skip" else f"{pick.kind}: {pick.feature_id}"
-        rows.append((str(pick.week), send.strftime("%a %Y-%m-%d %H:%M %Z"), feature, pick.reason))
-    widths = [
-        max(len(r[i]) for r in [*rows, ("week", "send time", "feature", "")]) for i in range(3)
-    ]
-    header = ("week", "send time", "feature", "reason")
-    for row in [header, *rows]:
-        click.echo(
-            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3]
-        )
+    start = first or current_week(now, project.config.settings.tz)
+    click.echo(plan_table(plan_rows(project, start, weeks, now)), nl=False)

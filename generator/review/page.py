@@ -19,6 +19,7 @@ from generator.channels import Files, RenderContext
 from generator.ledger import LedgerEntry
 from generator.outbox import Outbox
 from generator.render import render as render_template
+from generator.render import template_text
 from generator.review.folders import edition_view
 from generator.review.select import MAX_UPCOMING, select, split
 
@@ -54,8 +55,8 @@ def render_review(
         for entry, status in select(entries)
     ]
     hidden = max(0, len(split(entries)[1]) - MAX_UPCOMING)
-    css = _asset(ctx.templates_dir / "review" / "review.css")
-    js = _asset(ctx.templates_dir / "review" / "review.js")
+    css = _asset(ctx.templates_dir, "review/review.css")
+    js = _asset(ctx.templates_dir, "review/review.js")
     html = render_template(
         ctx.templates_dir,
         "review/index.html.j2",
@@ -71,10 +72,10 @@ def render_review(
     return {REVIEW_FILE: html.encode("utf-8")}
 
 
-def _asset(path: Path) -> str:
-    text = path.read_text("utf-8").strip()
+def _asset(templates_dir: Path, name: str) -> str:
+    text = template_text(templates_dir, name).strip()
     if "</" in text:
-        raise ValueError(f"{path.name} must not contain '</' (it is inlined into the page)")
+        raise ValueError(f"{name} must not contain '</' (it is inlined into the page)")
     return text
 
 

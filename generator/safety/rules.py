@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import regex
 from pydantic import AfterValidator, Field
 
+from generator import bundled
 from generator.catalogue import Catalogue, Film, Helpline, Observance, Region, Theme
 from generator.errors import BadInput, Problem
 from generator.safety.finding import Severity
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 
 RULES_FILE = "safety_rules.yaml"
 EXCEPTIONS_FILE = "safety_exceptions.yaml"
-BUNDLED_RULES = Path(__file__).resolve().parents[2] / "data" / RULES_FILE
-"""The rules shipped with mindreel; used when a site's data folder has none."""
+BUNDLED_RULES = bundled.data_dir() / RULES_FILE
+"""The rules shipped with mindreel (package data); used when a site's data folder has none."""
 
 ARTIFACT_PLACES = ("email", "web", "social")
 _FIELDS: dict[str, set[str]] = {
