@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import random
 import shutil
 import sqlite3
@@ -274,14 +273,3 @@ def test_a_ledger_row_whose_item_is_not_json_is_named_and_restored(clean: Path,
             "JSON object; restored it from 2026-W47/item.json") in result.stderr
     assert tree(site / "outbox") == tree(clean / "outbox")
     assert rows(ledger) == rows(clean / "outbox" / ".mindreel" / "ledger.sqlite")
-
-
-def test_a_failed_first_build_leaves_no_ledger(tmp_path: Path) -> None:
-    """(The ledger a run created is removed if it recorded nothing.)"""
-    site = copy_site(tmp_path / "site").parent
-    films = site / "data" / "films.yaml"
-    films.write_text(films.read_text().replace("{en: Silenced,", "{en: " + "Silenced " * 60 + ","))
-    result = mindreel("build", "--week", "2026-W50", cwd=site)
-    assert result.returncode == 2, result.stderr
-    assert sorted(os.listdir(site / "outbox")) == [".mindreel"]
-    assert sorted(os.listdir(site / "outbox" / ".mindreel")) == ["lock", "staging", "trash"]
