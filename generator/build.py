@@ -10,27 +10,30 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from typing import Literal
 
 from generator.channels import Files, RenderContext, enabled_renderers
 from generator.edition import Edition, make_edition
-from generator.errors import SafetyFailed
+from generator.errors import MindreelError, SafetyFailed
 from generator.ledger import Ledger, LedgerEntry
 from generator.manifest import MANIFEST, make_manifest
 from generator.outbox import Outbox
 from generator.picker import Pick, Picker
 from generator.project import Project
 from generator.publish import publish
+from generator.reconcile import ITEM_FILE, apply_survey, reconcile
 from generator.safety import Finding, check_edition
 from generator.weeks import IsoWeek
 
 log = logging.getLogger(__name__)
 
-Status = Literal["new", "unchanged", "replaced", "skipped", "exists"]
-ITEM_FILE = "item.json"
+__all__ = ["BuildResult", "build_weeks", "context_for", "picker_for", "reconcile", "render_pick"]
+
+Status = Literal["new", "unchanged", "replaced", "repaired", "skipped", "exists"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class BuildResult:
     path: str
     pick: Pick
     warnings: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    """Files in the edition folder that mindreel did not write, kept across the rebuild."""
 
 
 @dataclass
@@ -106,37 +111,52 @@ def build_weeks(
     """Build each week in order under the outbox lock; publish feeds and pages once at the end.
 
     With ``rebuild=False`` weeks already in the ledger are left alone (resumable backfill).
-    A safety error stops the run before that week is written (``SafetyFailed``); weeks
-    committed before it stay, whole.
+    An edition whose manifest is damaged is rebuilt first, from its ledger row. A failure
+    stops the run before that week is written; weeks committed before it stay, whole, and
+    the public files are rewritten only if some week was written, so a run that fails
+    before writing a week leaves every byte of the outbox as it was.
     """
     config = project.config
     outbox = Outbox(config.outbox)
     timeout = config.settings.lock_timeout_seconds if lock_timeout is None else lock_timeout
+    requested = frozenset(weeks) if isinstance(weeks, Collection) else frozenset()
     results: list[BuildResult] = []
     with outbox.lock(timeout, purpose="build"):
         for note in outbox.recover():
             log.info("%s", note)
-        with Ledger(outbox.ledger_path) as ledger:
-            reconcile(outbox, ledger, now)
+        with Ledger(outbox.ledger_path, now=now) as ledger:
+            found = apply_survey(outbox, ledger, now, requested)
+            repairs = sorted(d.week for d in found.damaged if d.recorded)
             try:
-                for week in weeks:
-                    result = _build_one(project, outbox, ledger, week, now, rebuild, durable)
+                for week in chain(repairs, (w for w in weeks if w not in repairs)):
+                    result = _build_one(project, outbox, ledger, week, now,
+                                        rebuild or week in repairs, durable,
+                                        repair=week in repairs)
                     results.append(result)
                     if on_result is not None:
                         on_result(result)
             except BaseException as exc:
-                # Weeks written before the failure still get their feeds and pages. A
-                # safety block that wrote nothing leaves every file as it was. A publishing
-                # error here is logged, never allowed to hide the error that stopped the run.
-                wrote = any(r.status in ("new", "replaced") for r in results)
-                if wrote or not isinstance(exc, SafetyFailed):
-                    try:
-                        publish(outbox, ledger, context_for(project), durable=durable)
-                    except Exception:
-                        log.exception("publishing after a failed build failed too")
+                if any(r.status in _WROTE for r in results):
+                    _publish_after_failure(outbox, ledger, project, durable, exc)
+                else:
+                    ledger.discard_if_unused()
                 raise
             publish(outbox, ledger, context_for(project), durable=durable)
     return results
+
+
+_WROTE = ("new", "replaced", "repaired")
+
+
+def _publish_after_failure(outbox: Outbox, ledger: Ledger, project: Project, durable: bool,
+                           failure: BaseException) -> None:
+    """Weeks written before a failure still get their feeds and pages. A publishing error
+    here is logged in one line, never allowed to hide the error that stopped the run."""
+    try:
+        publish(outbox, ledger, context_for(project), durable=durable)
+    except Exception as exc:  # reported in one line; the first failure is raised
+        what = exc.report() if isinstance(exc, MindreelError) else f"{type(exc).__name__}: {exc}"
+        log.warning("publishing the weeks written before the failure failed too: %s", what)
 
 
 def _build_one(
@@ -147,6 +167,7 @@ def _build_one(
     now: datetime,
     rebuild: bool,
     durable: bool,
+    repair: bool = False,
 ) -> BuildResult:
     existing = ledger.get(week)
     picker = picker_for(project, ledger)
@@ -163,8 +184,12 @@ def _build_one(
         )
     manifest = make_manifest(rendered.edition, rendered.files, rendered.warnings)
     written = outbox.write_edition(str(week), rendered.files, manifest, durable=durable)
+    for rel in written.kept:
+        log.warning("%s: kept %s: mindreel did not write it", week, written.path / rel)
     _record(ledger, rendered.edition, rendered.files, manifest, now)
-    return BuildResult(week, written.status, str(written.path), pick, tuple(rendered.warnings))
+    status: Status = "repaired" if repair else written.status
+    return BuildResult(week, status, str(written.path), pick, tuple(rendered.warnings),
+                       written.kept)
 
 
 def _record(ledger: Ledger, edition: Edition, files: Files, manifest: bytes, now: datetime) -> None:
@@ -181,47 +206,3 @@ def _record(ledger: Ledger, edition: Edition, files: Files, manifest: bytes, now
             item=item,
         )
     )
-
-
-def reconcile(outbox: Outbox, ledger: Ledger, now: datetime) -> list[str]:
-    """Make the ledger agree with the edition folders (the folders are the truth).
-
-    A crash between renaming a folder into place and recording it leaves the ledger
-    behind; a folder removed by hand leaves a stale row. Both are put right here.
-    """
-    notes = []
-    hashes = ledger.hashes()
-    present = set()
-    for edition_id in outbox.edition_ids():
-        folder = outbox.edition_dir(edition_id)
-        manifest_bytes = (folder / MANIFEST).read_bytes()
-        try:
-            week = IsoWeek.parse(edition_id)
-            manifest = json.loads(manifest_bytes)
-        except ValueError:
-            continue
-        present.add(edition_id)
-        digest = hashlib.sha256(manifest_bytes).hexdigest()
-        if hashes.get(edition_id) == digest:
-            continue
-        item_path = folder / ITEM_FILE
-        item = json.loads(item_path.read_bytes()) if item_path.is_file() else {}
-        ledger.record(
-            LedgerEntry(
-                week=week,
-                feature_kind=manifest["feature"]["kind"],
-                feature_id=manifest["feature"]["id"],
-                reason=manifest["reason"],
-                send_at=manifest["send_at"],
-                content_hash=digest,
-                built_at=now.isoformat(),
-                item=item,
-            )
-        )
-        notes.append(f"ledger updated from {edition_id}/manifest.json")
-    for edition_id in sorted(set(hashes) - present):
-        ledger.delete(IsoWeek.parse(edition_id))
-        notes.append(f"ledger row {edition_id} removed: its folder is gone")
-    for note in notes:
-        log.info("%s", note)
-    return notes

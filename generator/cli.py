@@ -1,7 +1,8 @@
 """The command line: parse arguments, call one function, map errors to exit codes.
 
-Exit codes: 0 done · 1 safety check failed, nothing written · 2 bad input · 3 another
-run holds the outbox lock.
+Exit codes: 0 done · 1 safety check failed, nothing written · 2 bad input (or damaged
+state that cannot be repaired) · 3 another run holds the outbox lock · 4 cannot write
+(permissions, disk full), nothing half-written.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from typing import Any, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import EXIT_BAD_INPUT, BadInput, MindreelError, Problem
+from generator.errors import EXIT_BAD_INPUT, BadInput, CannotWrite, MindreelError, Problem
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 safety check failed (nothing written); 2 bad input "
-    "(schedule.yaml or data/); 3 another mindreel run holds the outbox lock."
+    "(schedule.yaml or data/, or damaged state mindreel cannot repair); 3 another mindreel "
+    "run holds the outbox lock; 4 cannot write (permissions, disk full; nothing "
+    "half-written)."
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +41,10 @@ def handle_errors(func: F) -> F:
         except ValueError as exc:  # e.g. a malformed --week or MINDREEL_NOW
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
+        except OSError as exc:  # the environment, wherever it surfaced: one line, exit 4
+            failure = CannotWrite.from_os_error(exc)
+            click.echo(failure.report(), err=True)
+            sys.exit(failure.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -57,10 +64,33 @@ def _ending(report: str, func: Callable[..., Any]) -> str:
     return "\n".join(line.removesuffix(WROTE_NOTHING) for line in report.splitlines())
 
 
+class _BadOption(click.ClickException):
+    """An option value that is bad input, printed like any other (one line, exit 2)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, problem: Problem) -> None:
+        self.failure = BadInput([problem])
+        super().__init__(str(problem))
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.failure.report(), err=True)
+
+
+def _outbox_text(ctx: click.Context, param: click.Parameter, value: str | None
+                 ) -> Path | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise _BadOption(Problem("--outbox", 0, "", "is empty; give the outbox folder's path"))
+    return Path(value)
+
+
 def config_option(func: F) -> F:
     func = click.option(
         "--outbox",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=str,
+        callback=_outbox_text,
         default=None,
         help="Outbox folder (default: schedule.yaml's `outbox`).",
     )(func)

@@ -1,16 +1,20 @@
 """Error types that carry their own exit code, so the CLI stays a thin mapper.
 
-Exit codes: 0 done, 1 safety check failed, 2 bad input, 3 lock held.
+Exit codes: 0 done, 1 safety check failed, 2 bad input (or damaged state that cannot be
+repaired), 3 lock held, 4 cannot write (permissions, disk full, a path that is not a folder).
 """
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 EXIT_OK = 0
 EXIT_SAFETY = 1
 EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
+EXIT_CANNOT_WRITE = 4
 
 
 @dataclass(frozen=True, order=True)
@@ -92,3 +96,54 @@ class ChannelError(MindreelError):
 
     def report(self) -> str:
         return f"{self}\nbad input: change the catalogue text it names; nothing was written"
+
+
+class DamagedState(MindreelError):
+    """The outbox's own state (ledger, a manifest) is damaged beyond automatic repair.
+
+    The message names the file and what to do; like bad input, a retry cannot help until
+    a person acts, so it is exit 2.
+    """
+
+    exit_code = EXIT_BAD_INPUT
+
+    def report(self) -> str:
+        return _printable(f"{self}")
+
+
+_REASONS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EEXIST: "exists and is not a folder",
+    errno.ENOENT: "does not exist",
+    errno.ELOOP: "too many symbolic links",
+    errno.ENAMETOOLONG: "name too long",
+    errno.EIO: "input/output error",
+}
+
+
+class CannotWrite(MindreelError):
+    """The outbox or its ledger cannot be written: permissions, a full disk, a path that is
+    not a folder. What was already in place stays whole; the fix is in the environment."""
+
+    exit_code = EXIT_CANNOT_WRITE
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"cannot write: {self.path}: {reason}")
+
+    def report(self) -> str:
+        return _printable(str(self))
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: Path | str | None = None) -> CannotWrite:
+        """``exc`` as one line, naming the path the user can act on (``path`` if given,
+        else the one the system call failed on)."""
+        where = path if path is not None else (exc.filename or "?")
+        reason = _REASONS.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+        return cls(where, reason)

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.edition import Edition
+from generator.outbox import MANIFEST
 
-MANIFEST = "manifest.json"
+__all__ = ["MANIFEST", "make_manifest", "read_manifest", "sha256", "verify_folder"]
 
 
 def sha256(data: bytes) -> str:
@@ -39,10 +40,39 @@ def make_manifest(edition: Edition, files: Mapping[str, bytes], warnings: list[s
     return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """``folder``'s manifest, checked for the fields the ledger is rebuilt from.
+
+    Raises ``OSError`` if it cannot be read and ``ValueError`` saying what is wrong with
+    it (truncated, not an object, a field missing), so a damaged manifest is named, never
+    taken for a missing edition.
+    """
+    data = (folder / MANIFEST).read_bytes()
+    try:
+        body = json.loads(data)
+    except ValueError as exc:
+        raise ValueError(f"not JSON ({exc})" if data.strip() else "empty") from None
+    if not isinstance(body, dict):
+        raise ValueError(f"a JSON {type(body).__name__} where an object belongs")
+    feature = body.get("feature")
+    if not isinstance(feature, dict) or feature.get("kind") not in ("film", "theme"):
+        raise ValueError("no feature kind (film or theme)")
+    for where, key in ((feature, "id"), (body, "reason"), (body, "send_at")):
+        if not isinstance(where.get(key), str):
+            raise ValueError(f"no {key}")
+    entries = body.get("files")
+    if not isinstance(entries, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("path"), str)
+            and isinstance(e.get("sha256"), str) and isinstance(e.get("size"), int)
+            for e in entries):
+        raise ValueError("no list of files")
+    return body
+
+
 def verify_folder(folder: Path) -> list[str]:
     """Problems with an edition folder (missing, extra or changed files); empty if whole."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+        manifest = read_manifest(folder)
     except (OSError, ValueError) as exc:
         return [f"{folder.name}: unreadable manifest ({exc})"]
     problems = []

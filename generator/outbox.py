@@ -32,10 +32,11 @@ from typing import Literal
 
 from filelock import FileLock, Timeout
 
-from generator.errors import LockHeld
+from generator.errors import CannotWrite, DamagedState, LockHeld
 
 STATE_DIR = ".mindreel"
 TMP_SUFFIX = ".mindreel-tmp"
+MANIFEST = "manifest.json"
 _held = threading.local()
 """Lock files this thread holds, with their nesting depth (see ``Outbox.lock``)."""
 
@@ -44,6 +45,8 @@ _held = threading.local()
 class WriteResult:
     path: Path
     status: Literal["new", "unchanged", "replaced"]
+    kept: tuple[str, ...] = ()
+    """Files in the old folder that mindreel did not write, carried over (see item 9)."""
 
 
 def _fsync_dir(path: Path) -> None:
@@ -61,8 +64,17 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
 class Outbox:
-    """Paths and atomic operations on one outbox folder."""
+    """Paths and atomic operations on one outbox folder.
+
+    Every ``OSError`` on the way out is a ``CannotWrite`` naming the path the user can act
+    on (exit 4), raised only after what was in place has been left (or put back) whole.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -72,9 +84,30 @@ class Outbox:
         self.ledger_path = self.state / "ledger.sqlite"
         self.lock_path = self.state / "lock"
 
+    @contextlib.contextmanager
+    def _cannot_write(self, path: Path) -> Iterator[None]:
+        """Report an ``OSError`` as ``CannotWrite``: the failing path, unless it is internal
+        (staging, trash), where ``path`` (what was being written) means more to a reader."""
+        try:
+            yield
+        except OSError as exc:
+            failed = Path(os.fsdecode(exc.filename)) if exc.filename else None
+            internal = failed is not None and (self.staging in failed.parents
+                                               or self.trash in failed.parents)
+            raise CannotWrite.from_os_error(
+                exc, path if failed is None or internal else failed) from exc
+
     def prepare(self) -> None:
         for folder in (self.root, self.state, self.staging, self.trash):
-            folder.mkdir(parents=True, exist_ok=True)
+            if folder.is_dir():
+                continue
+            if folder.is_symlink():
+                raise CannotWrite(folder, f"a symbolic link to {os.readlink(folder)}, "
+                                          "which is not a folder (or does not exist)")
+            if folder.exists():
+                raise CannotWrite(folder, "not a folder")
+            with self._cannot_write(folder):
+                folder.mkdir(parents=True, exist_ok=True)
 
     @contextlib.contextmanager
     def lock(self, timeout: float, purpose: str = "build") -> Iterator[None]:
@@ -98,16 +131,19 @@ class Outbox:
         lock = FileLock(str(self.lock_path), timeout=timeout)
         try:
             lock.acquire()
-        except Timeout:
+        except Timeout:  # (a TimeoutError, so an OSError: caught first)
             owner = self._owner()
             raise LockHeld(
                 f"another mindreel process{owner} is writing {self.root}; "
                 f"gave up after {timeout:g} s (exit 3)"
             ) from None
+        except OSError as exc:
+            raise CannotWrite.from_os_error(exc, self.lock_path) from exc
         owner_file = self.state / "lock.owner"
         depths[key] = 1
         try:
-            owner_file.write_text(json.dumps({"pid": os.getpid(), "purpose": purpose}))
+            with self._cannot_write(owner_file):
+                owner_file.write_text(json.dumps({"pid": os.getpid(), "purpose": purpose}))
             yield
         finally:
             del depths[key]
@@ -125,6 +161,10 @@ class Outbox:
     def recover(self) -> list[str]:
         """Undo what a crash left: staging debris, half-replaced folders, temp files."""
         self.prepare()
+        with self._cannot_write(self.state):
+            return self._recover()
+
+    def _recover(self) -> list[str]:
         notes = []
         for entry in sorted(self.staging.iterdir()):
             shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
@@ -157,15 +197,36 @@ class Outbox:
     def write_edition(
         self, edition_id: str, files: Mapping[str, bytes], manifest: bytes, durable: bool = True
     ) -> WriteResult:
-        """Put ``files`` plus ``manifest.json`` in place as one folder, atomically."""
+        """Put ``files`` plus ``manifest.json`` in place as one folder, atomically.
+
+        Files in an existing folder that its manifest does not list are the user's: they
+        are copied into the new folder (``WriteResult.kept``), never deleted. On any
+        failure the old folder stays (or is put back) whole and staging is cleared.
+        """
         target = self.edition_dir(edition_id)
-        existing = target / "manifest.json"
-        if existing.is_file() and existing.read_bytes() == manifest and _matches(target, files):
-            return WriteResult(target, "unchanged")
+        with self._cannot_write(target):
+            listed = _listed(target)
+            if (listed is not None and (target / MANIFEST).read_bytes() == manifest
+                    and _matches(target, files)):
+                return WriteResult(target, "unchanged")
+            kept = _user_files(target, listed, files)
         self.prepare()
         stage = self.staging / f"{edition_id}.{os.getpid()}"
-        if stage.exists():
-            shutil.rmtree(stage)
+        with self._cannot_write(target):
+            if stage.exists():
+                shutil.rmtree(stage)
+            try:
+                self._stage(stage, target, files, kept, manifest, durable)
+                status = self._swap(stage, target, edition_id, durable)
+            except BaseException:
+                shutil.rmtree(stage, ignore_errors=True)
+                raise
+        return WriteResult(target, status, tuple(kept))
+
+    def _stage(self, stage: Path, source: Path, files: Mapping[str, bytes], kept: list[str],
+               manifest: bytes, durable: bool) -> None:
+        """Write the new folder under staging: every file, the user's, then the manifest,
+        each fsynced, then every folder in it (deepest first)."""
         stage.mkdir()
         dirs = {stage}
         for rel, data in sorted(files.items()):
@@ -176,26 +237,44 @@ class Outbox:
                 _write_durably(path, data)
             else:
                 path.write_bytes(data)
+        for rel in kept:
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            dirs.add(path.parent)
+            shutil.copy2(source / rel, path, follow_symlinks=False)
+            if durable and not path.is_symlink():
+                _fsync_file(path)
         if durable:
-            _write_durably(stage / "manifest.json", manifest)
+            _write_durably(stage / MANIFEST, manifest)
             for folder in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
                 _fsync_dir(folder)
         else:
-            (stage / "manifest.json").write_bytes(manifest)
-        status: Literal["new", "replaced"] = "new"
-        if target.exists():
-            old = self.trash / f"{edition_id}.{os.getpid()}"
-            os.rename(target, old)
+            (stage / MANIFEST).write_bytes(manifest)
+
+    def _swap(self, stage: Path, target: Path, edition_id: str, durable: bool
+              ) -> Literal["new", "replaced"]:
+        """Rename the staged folder into place. An old folder is moved to trash first and
+        put back if the second rename fails; ``recover`` does the same after a crash."""
+        if not target.exists():
             os.rename(stage, target)
-            status = "replaced"
             if durable:
                 _fsync_dir(self.root)
+            return "new"
+        old = self.trash / f"{edition_id}.{os.getpid()}"
+        if old.exists():
             shutil.rmtree(old)
-        else:
+        os.rename(target, old)
+        try:
             os.rename(stage, target)
+        except BaseException:
+            os.rename(old, target)
+            raise
         if durable:
             _fsync_dir(self.root)
-        return WriteResult(target, status)
+        # The new edition is in place and durable: the old one is debris from here on, and
+        # ``recover`` sweeps whatever a failure here leaves in trash.
+        shutil.rmtree(old, ignore_errors=True)
+        return "replaced"
 
     def write_file(self, rel: str, data: bytes, durable: bool = True) -> bool:
         """Replace one outbox-level file atomically; False if it already held ``data``.
@@ -205,24 +284,59 @@ class Outbox:
         look, only debris the next start sweeps away.
         """
         path = self.root / rel
-        if path.is_file() and path.read_bytes() == data:
-            return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.staging.mkdir(parents=True, exist_ok=True)
-        tmp = self.staging / (rel.replace("/", "__") + TMP_SUFFIX)
-        if durable:
-            _write_durably(tmp, data)
-        else:
-            tmp.write_bytes(data)
-        os.replace(tmp, path)
-        if durable:
-            _fsync_dir(path.parent)
+        with self._cannot_write(path):
+            if path.is_file() and path.read_bytes() == data:
+                return False
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.staging.mkdir(parents=True, exist_ok=True)
+            tmp = self.staging / (rel.replace("/", "__") + TMP_SUFFIX)
+            try:
+                if durable:
+                    _write_durably(tmp, data)
+                else:
+                    tmp.write_bytes(data)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
+            if durable:
+                _fsync_dir(path.parent)
         return True
 
 
+def _listed(folder: Path) -> set[str] | None:
+    """The paths ``folder``'s manifest lists; None if it has no readable manifest."""
+    try:
+        entries = json.loads((folder / MANIFEST).read_bytes())["files"]
+        return {str(entry["path"]) for entry in entries}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _present(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")
+            if p.is_file() or p.is_symlink()}
+
+
+def _user_files(folder: Path, listed: set[str] | None, files: Mapping[str, bytes]) -> list[str]:
+    """Files in ``folder`` that mindreel did not write: not in its manifest (or, with no
+    readable manifest, not among the new files). One the new edition would overwrite
+    stops the build, naming it."""
+    if not folder.is_dir():
+        return []
+    ours = (listed if listed is not None else set(files)) | {MANIFEST}
+    mine = sorted(_present(folder) - ours)
+    clash = [rel for rel in mine if rel in files]
+    if clash:
+        raise DamagedState(
+            f"{folder / clash[0]} was not written by mindreel, and the rebuilt edition has a "
+            "file of that name; move it out of the edition folder and build again")
+    return mine
+
+
 def _matches(folder: Path, files: Mapping[str, bytes]) -> bool:
-    """True if ``folder`` holds exactly ``files`` (plus its manifest) byte for byte."""
-    present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
-    if present != {*files, "manifest.json"}:
-        return False
-    return all((folder / rel).read_bytes() == data for rel, data in files.items())
+    """True if ``folder`` holds every one of ``files`` byte for byte (files it holds
+    beyond them are the user's, kept across rebuilds)."""
+    return all((folder / rel).is_file() and (folder / rel).read_bytes() == data
+               for rel, data in files.items())

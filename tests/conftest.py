@@ -144,9 +144,13 @@ def mindreel(
     timeout: float = 120,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess (as a user would), with the clock pinned."""
+    """Run the real CLI in a subprocess (as a user would), with the clock pinned.
+
+    Whatever the command and its exit code, its stderr never holds a traceback: every
+    failure a user can meet is one documented line and an exit code.
+    """
     full_env = {**os.environ, "MINDREEL_NOW": now, **(env or {})}
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
         env=full_env,
@@ -154,6 +158,8 @@ def mindreel(
         text=True,
         timeout=timeout,
     )
+    assert "Traceback" not in result.stderr, f"mindreel {' '.join(args)}:\n{result.stderr}"
+    return result
 
 
 @pytest.fixture

@@ -129,6 +129,7 @@ def timeline(site: Path, args: tuple[str, ...]) -> tuple[float, tuple[float, ...
     marks = tuple(time.perf_counter() - start for _ in proc.stdout)
     stderr = proc.stderr.read()
     assert proc.wait() == 0, stderr
+    assert "Traceback" not in stderr
     return time.perf_counter() - start, marks
 
 
@@ -147,6 +148,7 @@ def run_and_kill(site: Path, args: tuple[str, ...], delay: float) -> bool:
         if proc.stderr:
             proc.stderr.close()
     assert proc.returncode == 0, stderr.decode()
+    assert b"Traceback" not in stderr
     return False
 
 

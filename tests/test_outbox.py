@@ -12,7 +12,7 @@ from filelock import FileLock
 
 from generator import outbox as outbox_module
 from generator.build import build_weeks, reconcile
-from generator.errors import LockHeld
+from generator.errors import CannotWrite, LockHeld
 from generator.ledger import Ledger
 from generator.manifest import verify_folder
 from generator.outbox import Outbox
@@ -66,12 +66,13 @@ def test_a_failure_mid_write_leaves_no_folder_and_no_debris(
         real(path, data)
 
     monkeypatch.setattr(outbox_module, "_write_durably", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(CannotWrite) as caught:
         box.write_edition("2026-W48", {"a.txt": b"a", "b.txt": b"b"}, b"{}\n")
+    assert caught.value.exit_code == 4
+    assert str(caught.value) == (f"cannot write: {box.root / '2026-W48'}: "
+                                 "no space left on the device")
     assert not (box.root / "2026-W48").exists()
-    monkeypatch.setattr(outbox_module, "_write_durably", real)
-    box.recover()
-    assert list(box.staging.iterdir()) == []
+    assert list(box.staging.iterdir()) == []  # cleared at once, not only at the next start
 
 
 def test_a_crash_between_the_two_renames_of_a_replace_is_undone(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from generator.weeks import IsoWeek, current_week, week_range
 _VERBS = {
     "new": "wrote",
     "replaced": "replaced (inputs changed)",
+    "repaired": "rebuilt (its folder was damaged)",
     "unchanged": "unchanged",
     "skipped": "skipped (schedule.yaml)",
     "exists": "already built",

@@ -19,7 +19,7 @@ import click
 
 from generator import bundled
 from generator.catalogue import FILES
-from generator.errors import BadInput, MindreelError, Problem
+from generator.errors import BadInput, CannotWrite, Problem
 from generator.safety.rules import EXCEPTIONS_FILE
 
 SCHEDULE = "schedule.yaml"
@@ -28,12 +28,6 @@ TEMPLATE_SUFFIXES = (".j2", ".css", ".js")
 # catalogue has one region (and the international directory every catalogue needs).
 ALL_REGIONS = "  regions: [KR, US, GB, IE, CA, AU, NZ, JP, SG, IN, PH]"
 EMPTY_REGIONS = "  regions: [KR]"
-
-
-class CannotWrite(MindreelError):
-    """The folder cannot be written (permissions, disk full); nothing was left behind."""
-
-    exit_code = 4
 
 
 def starter_schedule(empty: bool) -> bytes:
@@ -96,8 +90,7 @@ def write_new(folder: Path, files: dict[str, bytes]) -> None:
         for path in reversed(made):
             with contextlib.suppress(OSError):
                 path.rmdir() if path.is_dir() else path.unlink()
-        raise CannotWrite(f"cannot write {folder}: {exc.strerror or exc}; nothing was "
-                          "written") from None
+        raise CannotWrite.from_os_error(exc) from None
 
 
 def run_init(folder: Path, empty: bool, templates: bool) -> None:

@@ -8,6 +8,7 @@ feature and reason columns to the terminal's width (80 columns when not a termin
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,11 +19,14 @@ from rich.table import Table
 from rich.text import Text
 
 from generator import clock
-from generator.ledger import Ledger
+from generator.ledger import Ledger, LedgerDamaged
 from generator.outbox import Outbox
 from generator.picker import Pick, Picker
 from generator.project import Project, load_project
+from generator.reconcile import survey
 from generator.weeks import IsoWeek, current_week
+
+log = logging.getLogger(__name__)
 
 NOT_BUILT = "-"
 BUILT = "built"
@@ -47,18 +51,43 @@ def plan_weeks(project: Project, first: IsoWeek, count: int) -> list[Pick]:
 
 
 def _plan(project: Project, first: IsoWeek, count: int) -> tuple[list[Pick], set[IsoWeek]]:
-    outbox = Outbox(project.config.outbox)
-    history: dict[IsoWeek, str] = {}
-    reasons: dict[IsoWeek, tuple[str, str, str]] = {}
-    if outbox.ledger_path.is_file():
-        with Ledger(outbox.ledger_path, read_only=True) as ledger:
-            known = project.catalogue.feature_ids()
-            for week, pick in ledger.picks().items():
-                history[week] = pick[1]
-                if pick[1] in known:
-                    reasons[week] = pick
+    picks = built_picks(Outbox(project.config.outbox), clock.now())
+    known = project.catalogue.feature_ids()
+    history = {week: pick[1] for week, pick in picks.items()}
+    reasons = {week: pick for week, pick in picks.items() if pick[1] in known}
     picker = Picker(project.catalogue, project.config.settings, history, reasons)
     return picker.plan(first, count), set(history)
+
+
+def built_picks(outbox: Outbox, now: datetime) -> dict[IsoWeek, tuple[str, str, str]]:
+    """Week -> (kind, feature, reason) for every built edition, as ``build`` would see it:
+    the ledger's rows reconciled with the edition folders, without writing a byte.
+
+    A damaged ledger is read as empty (the folders say what was built); ``build`` is
+    the one that sets it aside and rebuilds it.
+    """
+    picks: dict[IsoWeek, tuple[str, str, str]] = {}
+    hashes: dict[str, str] = {}
+    bad: set[str] = set()
+    if outbox.ledger_path.is_file():
+        try:
+            with Ledger(outbox.ledger_path, read_only=True) as ledger:
+                picks, hashes, bad = ledger.picks(), ledger.hashes(), ledger.bad_items()
+        except LedgerDamaged as exc:
+            log.warning("%s; planned from the edition folders", exc.report())
+    if not outbox.root.is_dir():
+        return picks
+    found = survey(outbox, hashes, bad, now)
+    for entry in found.record:
+        picks[entry.week] = (entry.feature_kind, entry.feature_id, entry.reason)
+    for week in found.remove:
+        picks.pop(week, None)
+    for damaged in found.damaged:
+        then = ("build rebuilds it from the ledger" if damaged.recorded
+                else f"build stops until it is rebuilt with `mindreel build --week "
+                     f"{damaged.week}` or moved away")
+        log.warning("%s is damaged (%s); %s", damaged.file, damaged.reason, then)
+    return picks
 
 
 def feature_title(project: Project, pick: Pick) -> str:

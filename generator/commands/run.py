@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator import clock
 from generator.config import load_config
-from generator.errors import MindreelError
+from generator.errors import CannotWrite, MindreelError
 from generator.scheduler import Service
 from generator.service_log import EventLog, LogFormat, route_logging
 
@@ -24,7 +24,8 @@ def run_service(config_path: Path, outbox: Path | None, once: bool, log_format: 
     try:
         config = load_config(config_path, outbox)
         return Service(config_path, config.outbox, events).run(once=once)
-    except MindreelError as exc:
-        events.emit("failed", exc.report(), exit_code=exc.exit_code,
-                    details=exc.report().splitlines())
-        return exc.exit_code
+    except (MindreelError, OSError) as exc:
+        failure = exc if isinstance(exc, MindreelError) else CannotWrite.from_os_error(exc)
+        events.emit("failed", failure.report(), exit_code=failure.exit_code,
+                    details=failure.report().splitlines())
+        return failure.exit_code
