@@ -63,6 +63,15 @@ class BadInput(MindreelError):
         return "\n".join(lines)
 
 
+class BadClock(MindreelError):
+    """``MINDREEL_NOW`` is malformed or out of range: bad input, reported in one line."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def report(self) -> str:
+        return _printable(f"error: {self}")
+
+
 class LockHeld(MindreelError):
     """Another mindreel process is writing this outbox."""
 
