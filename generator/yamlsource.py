@@ -191,10 +191,10 @@ def _refuse_references(text: str, doc: YamlDoc) -> None:
     for line, path, message in lines[:MAX_REPORTED]:
         doc.problems.append(Problem(doc.name, line, format_path(path), message))
     if len(lines) > MAX_REPORTED:
-        line, path, _ = lines[MAX_REPORTED]
+        line = lines[MAX_REPORTED][0]
         more = len(lines) - MAX_REPORTED
-        doc.problems.append(Problem(doc.name, line, format_path(path),
-                                    f"and {more} more line(s) with YAML anchors or aliases"))
+        message = f"{more} more line(s) from here on use YAML anchors or aliases"
+        doc.problems.append(Problem(doc.name, line, "", message))
 
 
 def format_path(path: PathKey) -> str:
