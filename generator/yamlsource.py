@@ -111,28 +111,35 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDoc) -> None:
                                          f"{node.value} is not a real date ({exc})")
 
 
-class _Position:
-    """Where the parser is in the document, as a path, while reading events one by one.
+@dataclass
+class _Frame:
+    """A mapping or sequence being read: its path and where in it the parser is."""
 
-    Each frame is a mapping or sequence being read: its path, and for a mapping the last
-    key and whether a key comes next, for a sequence the next index.
-    """
+    path: PathKey
+    is_map: bool
+    at: str | int = 0
+    """The current key of a mapping, or the index of the next item of a sequence."""
+    key_next: bool = True
+    """In a mapping, whether the next node is a key (rather than its value)."""
+
+
+class _Position:
+    """The path of the node the parser is at, kept up to date event by event."""
 
     def __init__(self) -> None:
-        self.frames: list[tuple[PathKey, bool, list[Any]]] = []
+        self.frames: list[_Frame] = []
 
     def here(self) -> tuple[PathKey, bool]:
         """The path of the next node, and whether it is a mapping key."""
         if not self.frames:
             return (), False
-        path, is_map, state = self.frames[-1]
-        if is_map:
-            return (path, True) if state[1] else ((*path, state[0]), False)
-        return (*path, state[0]), False
+        top = self.frames[-1]
+        if top.is_map and top.key_next:
+            return top.path, True
+        return (*top.path, top.at), False
 
     def enter(self, is_map: bool) -> None:
-        path, _ = self.here()
-        self.frames.append((path, is_map, ["", True] if is_map else [0]))
+        self.frames.append(_Frame(self.here()[0], is_map))
 
     def leave(self) -> None:
         self.frames.pop()
@@ -142,14 +149,14 @@ class _Position:
         """A node (a scalar, an alias, or a whole mapping or sequence) was read."""
         if not self.frames:
             return
-        _, is_map, state = self.frames[-1]
-        if not is_map:
-            state[0] += 1
-        elif state[1]:
-            state[0] = str(event.value) if isinstance(event, yaml.ScalarEvent) else "?"
-            state[1] = False
+        top = self.frames[-1]
+        if not top.is_map:
+            top.at = int(top.at) + 1
+        elif top.key_next:
+            top.at = str(event.value) if isinstance(event, yaml.ScalarEvent) else "?"
+            top.key_next = False
         else:
-            state[1] = True
+            top.key_next = True
 
 
 def _refused_construct(event: yaml.Event, is_key: bool) -> str | None:
