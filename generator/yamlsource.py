@@ -8,7 +8,7 @@ exist (reported at their own line, not as a failure of the whole file).
 Input files are hand-written settings and catalogue entries, so two YAML features they
 never need are refused before anything is built from the file: anchors, aliases and
 merge keys (a 600-byte "billion laughs" file of nested aliases expands to gigabytes),
-and files over ``MAX_BYTES``.
+and files over ``MAX_BYTES`` or ``MAX_NODES``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ PathKey = tuple[str | int, ...]
 
 MAX_BYTES = 5_000_000
 """Largest input file read (5 MB); the bundled catalogue's largest file is under 100 kB."""
+MAX_NODES = 100_000
+"""Most values (scalars, lists, mappings) in one file: about 1,200 films' worth, forty
+times the bundled catalogue's largest file. It bounds the work a dense file can cause
+(``- {id: a}`` repeated is three values and eleven problems an entry)."""
 MAX_REPORTED = 10
 """Lines with anchors or aliases named one by one before the rest are only counted."""
 
@@ -173,18 +177,27 @@ def _refused_construct(event: yaml.Event, is_key: bool) -> str | None:
     return None
 
 
-def _refuse_references(text: str, doc: YamlDoc) -> None:
-    """Report anchors, aliases and merge keys (one problem a line) from the parser's
-    events, before any node is built: nothing in the file is expanded."""
+def _scan(text: str, doc: YamlDoc) -> None:
+    """Report, from the parser's events and before any node is built (so nothing is
+    expanded), what a hand-written file never needs: anchors, aliases and merge keys
+    (one problem a line), and more than ``MAX_NODES`` values."""
     position = _Position()
     lines: list[tuple[int, PathKey, str]] = []
     seen: set[int] = set()
+    nodes = 0
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             position.leave()
             continue
         if not isinstance(event, yaml.NodeEvent):
             continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            doc.problems.append(Problem(
+                doc.name, line, "", f"more than {MAX_NODES:,} values; a hand-written "
+                "setting or catalogue file is far smaller"))
+            break
         path, is_key = position.here()
         refused = _refused_construct(event, is_key)
         line = event.start_mark.line + 1 if event.start_mark else 1
@@ -256,7 +269,7 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
         return doc
     loader = _Loader(text)
     try:
-        _refuse_references(text, doc)
+        _scan(text, doc)
         if doc.problems:
             return doc
         node = loader.get_single_node()

@@ -310,3 +310,44 @@ def test_c1_control_characters_are_refused(tmp_path: Path) -> None:
         f"films.yaml:{line}: films[0].director: must be a single line without control "
         "characters"
     ]
+
+
+# --- dense files and long reports ----------------------------------------------------
+
+
+def test_a_file_of_too_many_values_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    """Three values an entry, each entry eleven problems: bounded by the value count."""
+    from generator.yamlsource import MAX_NODES, load_yaml
+
+    path = tmp_path / "films.yaml"
+    entries = MAX_NODES // 3 + 1
+    path.write_text("films:\n" + "- {id: a}\n" * entries, "utf-8")
+    doc = load_yaml(path, "data/films.yaml")
+    assert doc.data is None
+    assert [str(p) for p in doc.problems] == [
+        f"data/films.yaml:{(MAX_NODES - 2) // 3 + 2}: more than {MAX_NODES:,} values; "
+        "a hand-written setting or catalogue file is far smaller"
+    ]
+
+
+def test_a_file_just_under_the_value_limit_is_read(tmp_path: Path) -> None:
+    from generator.yamlsource import MAX_NODES, load_yaml
+
+    path = tmp_path / "films.yaml"
+    path.write_text("films:\n" + "- {id: a}\n" * ((MAX_NODES - 3) // 3), "utf-8")
+    doc = load_yaml(path, "data/films.yaml")
+    assert doc.problems == [] and len(doc.data["films"]) == (MAX_NODES - 3) // 3
+
+
+def test_a_long_report_lists_a_hundred_problems_a_file_then_counts() -> None:
+    from generator.errors import MAX_LISTED, Problem
+
+    problems = [Problem("data/films.yaml", line, "films", "wrong") for line in range(1, 151)]
+    problems.append(Problem("schedule.yaml", 3, "send", "wrong"))
+    lines = BadInput(problems).report().splitlines()
+    assert lines[:MAX_LISTED] == [f"data/films.yaml:{n}: films: wrong" for n in range(1, 101)]
+    assert lines[MAX_LISTED:] == [
+        "data/films.yaml: 50 more problem(s) not listed",
+        "schedule.yaml:3: send: wrong",
+        "bad input: 151 problem(s); nothing was written",
+    ]
