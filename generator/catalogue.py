@@ -7,7 +7,6 @@ sources and dates. Every problem in every file is collected before failing once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -16,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from generator import clock
+from generator.crossref import check_catalogue
 from generator.errors import BadInput, Problem
 from generator.schema import (
     Hashtag,
@@ -29,7 +30,7 @@ from generator.schema import (
     validate,
 )
 from generator.weeks import WEEKDAY_INDEX, IsoWeek, nth_weekday
-from generator.yamlsource import YamlDoc, format_path, load_yaml
+from generator.yamlsource import YamlDoc, load_yaml
 
 FILES = ("vocabulary", "films", "themes", "helplines", "awareness_days")
 Year = Annotated[int, Field(ge=1950, le=2100)]
@@ -333,145 +334,51 @@ class Catalogue:
         return set(self._index["film"]) | set(self._index["theme"])
 
 
-def _duplicates(doc: YamlDoc, key: str, ids: Sequence[str]) -> list[Problem]:
-    seen: dict[str, int] = {}
-    problems = []
-    for index, item_id in enumerate(ids):
-        if item_id in seen:
-            problems.append(
-                Problem(
-                    doc.name,
-                    doc.line_of((key, index, "id")),
-                    f"{key}[{index}].id",
-                    f"duplicate id {item_id!r} (also {key}[{seen[item_id]}])",
-                )
-            )
-        else:
-            seen[item_id] = index
-    return problems
+def load_catalogue(
+    data_dir: Path, display_root: Path | None = None, today: date | None = None
+) -> Catalogue:
+    """Read and cross-check every data file; raise ``BadInput`` with every problem.
 
-
-def _dangling(
-    doc: YamlDoc, path: tuple[str | int, ...], values: Iterable[str], known: set[str], what: str
-) -> list[Problem]:
-    problems = []
-    for index, value in enumerate(values):
-        if value not in known:
-            at = (*path, index)
-            problems.append(
-                Problem(doc.name, doc.line_of(at), format_path(at), f"unknown {what} {value!r}")
-            )
-    return problems
-
-
-def load_catalogue(data_dir: Path, display_root: Path | None = None) -> Catalogue:
-    """Read and cross-check every data file; raise ``BadInput`` with every problem."""
-    models: dict[str, tuple[type[Strict], str]] = {
-        "vocabulary": (Vocabulary, ""),
-        "films": (FilmsFile, "films"),
-        "themes": (ThemesFile, "themes"),
-        "helplines": (HelplinesFile, "regions"),
-        "awareness_days": (ObservancesFile, "observances"),
+    Each file is checked as far as it can be: a schema error in one entry does not stop
+    the checks of ids and references (``crossref``). ``today`` bounds the dates facts
+    were verified; it defaults to the build clock (``MINDREEL_NOW`` when set).
+    """
+    models: dict[str, type[Strict]] = {
+        "vocabulary": Vocabulary,
+        "films": FilmsFile,
+        "themes": ThemesFile,
+        "helplines": HelplinesFile,
+        "awareness_days": ObservancesFile,
     }
     problems: list[Problem] = []
     docs: dict[str, YamlDoc] = {}
     parsed: dict[str, Any] = {}
-    for name, (model, _key) in models.items():
+    for name, model in models.items():
         path = data_dir / f"{name}.yaml"
-        display = _display(path, display_root)
-        doc = load_yaml(path, display)
+        doc = load_yaml(path, _display(path, display_root))
         docs[name] = doc
         problems.extend(doc.problems)
-        if doc.problems:
+        if doc.data is None:
             continue
         if not isinstance(doc.data, dict):
-            problems.append(Problem(display, 1, "", "must be a mapping"))
+            problems.append(Problem(doc.name, 1, "", "must be a mapping"))
             continue
         value, errors = validate(model, doc)
         problems.extend(errors)
         if value is not None:
             parsed[name] = value
-    if len(parsed) != len(models):
-        raise BadInput(problems)
-    vocabulary: Vocabulary = parsed["vocabulary"]
-    films: FilmsFile = parsed["films"]
-    themes: ThemesFile = parsed["themes"]
-    helplines: HelplinesFile = parsed["helplines"]
-    observances: ObservancesFile = parsed["awareness_days"]
-
-    fd, td, hd, od, vd = (
-        docs[n] for n in ("films", "themes", "helplines", "awareness_days", "vocabulary")
-    )
-    problems += _duplicates(vd, "categories", [c.id for c in vocabulary.categories])
-    problems += _duplicates(vd, "content_notes", [c.id for c in vocabulary.content_notes])
-    problems += _duplicates(fd, "films", [f.id for f in films.films])
-    problems += _duplicates(td, "themes", [t.id for t in themes.themes])
-    problems += _duplicates(od, "observances", [o.id for o in observances.observances])
-    line_ids = [line.id for region in helplines.regions for line in region.lines]
-    problems += _duplicates(hd, "regions", [r.id for r in helplines.regions])
-    dup_lines = {i for i in line_ids if line_ids.count(i) > 1}
-    for r_index, region in enumerate(helplines.regions):
-        for l_index, line in enumerate(region.lines):
-            if line.id in dup_lines:
-                at = ("regions", r_index, "lines", l_index, "id")
-                problems.append(
-                    Problem(
-                        hd.name,
-                        hd.line_of(at),
-                        format_path(at),
-                        f"duplicate helpline id {line.id!r}",
-                    )
-                )
-    theme_ids = {t.id for t in themes.themes}
-    film_ids = {f.id for f in films.films}
-    categories = {c.id for c in vocabulary.categories}
-    notes = {c.id for c in vocabulary.content_notes}
-    obs_ids = {o.id for o in observances.observances}
-    region_ids = {r.id for r in helplines.regions}
-    for index, theme in enumerate(themes.themes):
-        if theme.id in film_ids:
-            problems.append(
-                Problem(
-                    td.name,
-                    td.line_of(("themes", index, "id")),
-                    f"themes[{index}].id",
-                    f"id {theme.id!r} is also a film's id; feature ids must be unique",
-                )
-            )
-    for i, film in enumerate(films.films):
-        problems += _dangling(fd, ("films", i, "themes"), film.themes, theme_ids, "theme")
-        problems += _dangling(
-            fd, ("films", i, "content_notes"), film.content_notes, notes, "content note"
-        )
-        problems += _dangling(fd, ("films", i), [film.category], categories, "category")
-    for i, theme in enumerate(themes.themes):
-        problems += _dangling(td, ("themes", i), [theme.category], categories, "category")
-        problems += _dangling(
-            td, ("themes", i, "observances"), theme.observances, obs_ids, "observance"
-        )
-    for i, obs in enumerate(observances.observances):
-        problems += _dangling(od, ("observances", i, "themes"), obs.themes, theme_ids, "theme")
-        problems += _dangling(
-            od, ("observances", i, "regions"), obs.regions, region_ids | {"INTL"}, "region"
-        )
-    if helplines.international not in region_ids:
-        problems.append(
-            Problem(
-                hd.name,
-                hd.line_of(("international",)),
-                "international",
-                f"no region {helplines.international!r} for the international directory",
-            )
-        )
-    if problems:
+    if today is None:
+        today = clock.latest_date(clock.now())
+    problems += check_catalogue(docs, today)
+    if problems or len(parsed) != len(models):
         raise BadInput(problems)
     return Catalogue(
-        vocabulary=vocabulary,
-        films=tuple(films.films),
-        themes=tuple(themes.themes),
-        regions=tuple(helplines.regions),
-        international=helplines.international,
-        observances=tuple(observances.observances),
+        vocabulary=parsed["vocabulary"],
+        films=tuple(parsed["films"].films),
+        themes=tuple(parsed["themes"].themes),
+        regions=tuple(parsed["helplines"].regions),
+        international=parsed["helplines"].international,
+        observances=tuple(parsed["awareness_days"].observances),
     )
 
 

@@ -58,13 +58,39 @@ class BadInput(MindreelError):
     exit_code = EXIT_BAD_INPUT
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(problems), key=_order)  # a tuple key sorts in C: fast
         super().__init__(f"{len(self.problems)} problem(s) in the input")
 
     def report(self) -> str:
-        lines = [str(p) for p in self.problems]
+        """Every problem, one a line; past ``MAX_LISTED`` in one file only a count (a
+        file with thousands of problems is a wrong file, not thousands of typos)."""
+        lines, listed = [], dict.fromkeys((p.file for p in self.problems), 0)
+        for problem in self.problems:
+            listed[problem.file] += 1
+            if listed[problem.file] <= MAX_LISTED:
+                lines.append(str(problem))
+            elif listed[problem.file] == MAX_LISTED + 1:
+                more = sum(1 for p in self.problems if p.file == problem.file) - MAX_LISTED
+                lines.append(_printable(f"{problem.file}: {more} more problem(s) not listed"))
         lines.append(f"bad input: {len(self.problems)} problem(s); nothing was written")
         return "\n".join(lines)
+
+
+MAX_LISTED = 100
+"""Problems listed for one file before the rest are only counted."""
+
+
+def _order(problem: Problem) -> tuple[str, int, str, str]:
+    return (problem.file, problem.line, problem.field, problem.message)
+
+
+class BadClock(MindreelError):
+    """``MINDREEL_NOW`` is malformed or out of range: bad input, reported in one line."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def report(self) -> str:
+        return _printable(f"error: {self}")
 
 
 class LockHeld(MindreelError):

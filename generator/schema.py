@@ -8,10 +8,12 @@ typo in a key is an error rather than a silently ignored setting.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
+import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from generator.errors import Problem
@@ -27,10 +29,28 @@ RegionId = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
 HASHTAG_PATTERN = r"^[A-Za-z0-9가-힣]+$"
 Hashtag = Annotated[str, StringConstraints(pattern=HASHTAG_PATTERN, max_length=60)]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Unicode format characters (category Cf) are invisible: bidi controls (U+202A-U+202E,
+# U+2066-U+2069) reverse the rest of a Subject line or post, zero-width ones hide words
+# from the safe-messaging guard, tag characters smuggle text. The one allowed is a zero
+# width joiner inside an emoji sequence (👩‍💻), after an optional VS16 or skin tone.
+_FORMAT = regex.compile(
+    r"(?!(?<=\p{Extended_Pictographic}[\uFE0F\U0001F3FB-\U0001F3FF]?)"
+    r"\u200D(?=\p{Extended_Pictographic}))\p{Cf}"
+)
+
+
+def _no_format_character(value: str) -> None:
+    found = _FORMAT.search(value)
+    if found is not None:
+        char = found.group()
+        name = unicodedata.name(char, "a format character")
+        raise ValueError(f"contains the invisible character U+{ord(char):04X} ({name}); "
+                         "remove it")
 
 
 def _https(value: str) -> str:
+    _no_format_character(value)
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.netloc:
         raise ValueError("must be an https:// URL")
@@ -43,6 +63,7 @@ HttpsUrl = Annotated[str, AfterValidator(_https)]
 
 
 def _plain_line(value: str) -> str:
+    _no_format_character(value)
     if "\n" in value or "\r" in value or _CONTROL.search(value):
         raise ValueError("must be a single line without control characters")
     if not value.strip():
@@ -54,6 +75,7 @@ Line = Annotated[str, AfterValidator(_plain_line)]
 
 
 def _text(value: str) -> str:
+    _no_format_character(value)
     if _CONTROL.search(value):
         raise ValueError("contains a control character")
     if not value.strip():
@@ -157,5 +179,7 @@ def validate(model: type[M], doc: YamlDoc, base: PathKey = ()) -> tuple[M | None
         problems = []
         for err in exc.errors(include_url=False):
             path = (*base, *_clean_loc(tuple(err["loc"])))
+            if doc.already_reported(path):
+                continue  # an impossible date: reported where the file was read
             problems.append(Problem(doc.name, doc.line_of(path), format_path(path), _message(err)))
         return None, problems

@@ -2,7 +2,13 @@
 
 Validation errors name a path (``films[3].year``); this module turns that path back
 into a line number so every message can say ``file:line``. It also catches what PyYAML
-lets through silently: duplicate keys, and files that are not UTF-8.
+lets through silently: duplicate keys, files that are not UTF-8, and dates that do not
+exist (reported at their own line, not as a failure of the whole file).
+
+Input files are hand-written settings and catalogue entries, so two YAML features they
+never need are refused before anything is built from the file: anchors, aliases and
+merge keys (a 600-byte "billion laughs" file of nested aliases expands to gigabytes),
+and files over ``MAX_BYTES`` or ``MAX_NODES``.
 """
 
 from __future__ import annotations
@@ -12,15 +18,44 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from generator.errors import Problem
 
 try:  # the C loader is several times faster; fall back when libyaml is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 PathKey = tuple[str | int, ...]
+
+MAX_BYTES = 5_000_000
+"""Largest input file read (5 MB); the bundled catalogue's largest file is under 100 kB."""
+MAX_NODES = 100_000
+"""Most values (scalars, lists, mappings) in one file: about 1,200 films' worth, forty
+times the bundled catalogue's largest file. It bounds the work a dense file can cause
+(``- {id: a}`` repeated is three values and eleven problems an entry)."""
+MAX_REPORTED = 10
+"""Lines with anchors or aliases named one by one before the rest are only counted."""
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_DATES = SafeConstructor()
+
+
+class _Loader(_BaseLoader):
+    """The safe loader, except that a date that does not exist (2023-02-30) is kept as
+    its text: ``_walk`` has already reported it at its own line."""
+
+
+def _date_or_text(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor(_TIMESTAMP, _date_or_text)
 
 
 @dataclass
@@ -31,6 +66,14 @@ class YamlDoc:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    reported: dict[PathKey, Problem] = field(default_factory=dict)
+    """Values already reported (an impossible date), also listed in ``problems``: the rest
+    of the file is still checked, but not these values again. Any other problem makes the
+    file unreadable and leaves ``data`` as None."""
+
+    def already_reported(self, path: PathKey) -> bool:
+        """Whether ``path`` is, or lies inside, a value that was already reported."""
+        return any(path[: len(done)] == done for done in self.reported)
 
     def line_of(self, path: PathKey) -> int:
         """The line of the deepest known node on ``path`` (1 if nothing matches)."""
@@ -64,6 +107,114 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDoc) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), doc)
+    elif isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+        try:
+            _DATES.construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            doc.reported[path] = Problem(doc.name, node.start_mark.line + 1, format_path(path),
+                                         f"{node.value} is not a real date ({exc})")
+
+
+@dataclass
+class _Frame:
+    """A mapping or sequence being read: its path and where in it the parser is."""
+
+    path: PathKey
+    is_map: bool
+    at: str | int = 0
+    """The current key of a mapping, or the index of the next item of a sequence."""
+    key_next: bool = True
+    """In a mapping, whether the next node is a key (rather than its value)."""
+
+
+class _Position:
+    """The path of the node the parser is at, kept up to date event by event."""
+
+    def __init__(self) -> None:
+        self.frames: list[_Frame] = []
+
+    def here(self) -> tuple[PathKey, bool]:
+        """The path of the next node, and whether it is a mapping key."""
+        if not self.frames:
+            return (), False
+        top = self.frames[-1]
+        if top.is_map and top.key_next:
+            return top.path, True
+        return (*top.path, top.at), False
+
+    def enter(self, is_map: bool) -> None:
+        self.frames.append(_Frame(self.here()[0], is_map))
+
+    def leave(self) -> None:
+        self.frames.pop()
+        self.done(None)
+
+    def done(self, event: yaml.Event | None) -> None:
+        """A node (a scalar, an alias, or a whole mapping or sequence) was read."""
+        if not self.frames:
+            return
+        top = self.frames[-1]
+        if not top.is_map:
+            top.at = int(top.at) + 1
+        elif top.key_next:
+            top.at = str(event.value) if isinstance(event, yaml.ScalarEvent) else "?"
+            top.key_next = False
+        else:
+            top.key_next = True
+
+
+def _refused_construct(event: yaml.Event, is_key: bool) -> str | None:
+    if isinstance(event, yaml.AliasEvent):
+        return f"YAML alias *{event.anchor} is not allowed; write the value out in full"
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        return f"YAML anchor &{anchor} is not allowed; write the value out in full"
+    if getattr(event, "tag", None) == _MERGE or (
+        is_key and isinstance(event, yaml.ScalarEvent) and event.value == "<<"
+        and event.implicit[0] and event.tag is None
+    ):
+        return "YAML merge key << is not allowed; write the keys out in full"
+    return None
+
+
+def _scan(text: str, doc: YamlDoc) -> None:
+    """Report, from the parser's events and before any node is built (so nothing is
+    expanded), what a hand-written file never needs: anchors, aliases and merge keys
+    (one problem a line), and more than ``MAX_NODES`` values."""
+    position = _Position()
+    lines: list[tuple[int, PathKey, str]] = []
+    seen: set[int] = set()
+    nodes = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            position.leave()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            doc.problems.append(Problem(
+                doc.name, line, "", f"more than {MAX_NODES:,} values; a hand-written "
+                "setting or catalogue file is far smaller"))
+            break
+        path, is_key = position.here()
+        refused = _refused_construct(event, is_key)
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if refused is not None and line not in seen:
+            seen.add(line)
+            lines.append((line, path, refused))
+        if isinstance(event, yaml.CollectionStartEvent):
+            position.enter(isinstance(event, yaml.MappingStartEvent))
+        else:
+            position.done(event)
+    for line, path, message in lines[:MAX_REPORTED]:
+        doc.problems.append(Problem(doc.name, line, format_path(path), message))
+    if len(lines) > MAX_REPORTED:
+        line = lines[MAX_REPORTED][0]
+        more = len(lines) - MAX_REPORTED
+        message = f"{more} more line(s) from here on use YAML anchors or aliases"
+        doc.problems.append(Problem(doc.name, line, "", message))
 
 
 def format_path(path: PathKey) -> str:
@@ -82,12 +233,19 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
     name = display_name or str(path)
     doc = YamlDoc(name=name, data=None)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         doc.problems.append(Problem(name, 0, "", "file not found"))
         return doc
     except OSError as exc:
         doc.problems.append(Problem(name, 0, "", f"cannot read file: {exc.strerror}"))
+        return doc
+    if len(raw) > MAX_BYTES:
+        doc.problems.append(
+            Problem(name, 1, "", f"file is larger than {MAX_BYTES // 1_000_000} MB; "
+                    "an input file this large is not a hand-written setting or catalogue")
+        )
         return doc
     try:
         text = raw.decode("utf-8")
@@ -111,12 +269,17 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
         return doc
     loader = _Loader(text)
     try:
+        _scan(text, doc)
+        if doc.problems:
+            return doc
         node = loader.get_single_node()
         if node is None:
             doc.problems.append(Problem(name, 1, "", "file is empty"))
             return doc
         _walk(node, (), doc)
-        doc.data = loader.construct_document(node)
+        if not doc.problems:  # impossible dates are in doc.reported, not yet in problems
+            doc.data = loader.construct_document(node)
+        doc.problems.extend(doc.reported.values())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -546,8 +546,11 @@ def test_damaged_files_give_a_clean_ending(
 SAMPLES: dict[str, tuple[str, Callable[[Any], None], int]] = {
     "markup-in-title": ("data/films.yaml", lambda d: d["films"][1]["titles"].update(
         en="Marathon</title><script>alert('mr-xss')</script>"), 0),
-    "bidi-and-zwj": ("data/films.yaml", lambda d: d["films"][1].update(
-        synopsis={"en": "\u202eevil\u202c \u2066שלום\u2069 👩\u200d👩\u200d👧\u200d👦 runs."}), 0),
+    # Bidi controls would reverse the rest of a line: refused as bad input.
+    "bidi-controls": ("data/films.yaml", lambda d: d["films"][1].update(
+        synopsis={"en": "\u202eevil\u202c \u2066שלום\u2069 runs."}), 2),
+    "rtl-text-and-emoji-zwj": ("data/films.yaml", lambda d: d["films"][1].update(
+        synopsis={"en": "שלום 👩\u200d👩\u200d👧\u200d👦 runs."}), 0),
     "template-syntax": ("data/films.yaml", lambda d: d["films"][1].update(
         why_it_matters={"en": "{{ 7*'mr' }} {% raw %} *|UNSUB|* {{ UnsubscribeURL }}"}), 0),
     "header-injection": ("schedule.yaml", lambda d: d["site"].update(
