@@ -8,6 +8,7 @@ and left alone by the text template.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -51,7 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "related_film": "More titles on this theme",
         "related_theme": "Titles that depict it",
         "title_notes": "Content note: {notes}.",
-        "help_heading": "Need to talk? Help is available",
+        "help_heading": "Need to talk? You are not alone",
         "help_intro": "If you are struggling, or worried about someone, you are not alone. "
                       "These free services listen, any time:",
         "emergency": "In an emergency, call {number}.",
@@ -108,7 +109,7 @@ LABELS: dict[str, dict[str, str]] = {
         "related_film": "같은 주제의 다른 작품",
         "related_theme": "이 주제를 다룬 작품",
         "title_notes": "내용 주의: {notes}.",
-        "help_heading": "이야기가 필요할 때, 도움을 받을 수 있습니다",
+        "help_heading": "이야기가 필요할 때, 혼자가 아닙니다",
         "help_intro": "힘들거나 주변 사람이 걱정된다면, 혼자가 아닙니다. 아래 무료 상담은 언제든 "
                       "이야기를 들어 줍니다:",
         "emergency": "긴급한 상황에서는 {number}에 전화하세요.",
@@ -215,10 +216,46 @@ class Copy:
             parts.append(f"{phrase} ({contact.note})" if contact.note else phrase)
         return " · ".join(parts)
 
+    def segments(self, text: str, edition: Edition) -> list[tuple[str, str | None]]:
+        """``text`` cut into (piece, link) pairs: each number of the edition's helplines,
+        as a whole word, gets its tap link; everything else gets None."""
+        hrefs: dict[str, str] = {}
+        for region in (*edition.regions, edition.international):
+            for line in region.lines:
+                for contact in line.numbers:
+                    if contact.href:
+                        hrefs.setdefault(contact.value, contact.href)
+            for number in region.emergency_numbers:
+                hrefs.setdefault(number.value, number.href)
+        if not hrefs or not any(ch.isdigit() for ch in text):
+            return [(text, None)]
+        values = sorted(hrefs, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w+-])(" + "|".join(map(re.escape, values)) + r")(?![\w-])")
+        pieces: list[tuple[str, str | None]] = []
+        cursor = 0
+        for match in pattern.finditer(text):
+            if match.start() > cursor:
+                pieces.append((text[cursor:match.start()], None))
+            pieces.append((match.group(1), hrefs[match.group(1)]))
+            cursor = match.end()
+        if cursor < len(text):
+            pieces.append((text[cursor:], None))
+        return pieces
+
+    def name_href(self, line: HelplineView) -> str | None:
+        """Where a tap on a line's name goes when the name holds its number ("Youth
+        Counselling Line 1388"): that number's link, so no number is left untappable."""
+        for contact in line.numbers:
+            if contact.value in line.name and contact.href:
+                return contact.href
+        return None
+
     def compact(self, line: HelplineView) -> tuple[ContactView, ...]:
         """The numbers a compact line shows: the first of each kind (call, text, ...)."""
         seen: dict[str, ContactView] = {}
         for contact in line.numbers:
+            if contact.kind == "whatsapp" and seen:
+                continue
             seen.setdefault(contact.kind, contact)
         return tuple(seen.values())
 
@@ -230,6 +267,11 @@ class Copy:
         """"Checked on" once for the block: the oldest date among the lines it shows."""
         shown = (*edition.regions, edition.international)
         return self.label("verified", date=self.day(min(r.verified for r in shown)))
+
+    def related(self, edition: Edition) -> tuple[TitleView, ...]:
+        """Related titles the email shows: two after a film (the page has all three), every
+        one in a theme edition, where they are the substance."""
+        return edition.related[:2] if edition.film else edition.related
 
     def others(self, edition: Edition) -> tuple[RegionView, ...]:
         """Audience regions other than the primary, in schedule order."""
