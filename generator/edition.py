@@ -12,9 +12,13 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from generator import GENERATOR_NAME
-from generator.catalogue import Catalogue, Film, Helpline, Region, Theme
+from generator.catalogue import Catalogue, Film, Theme
 from generator.config import Settings
-from generator.helplines import DIALLED
+from generator.helpline_views import ContactView as ContactView  # re-exported for channels
+from generator.helpline_views import EmergencyView as EmergencyView
+from generator.helpline_views import HelplineView as HelplineView
+from generator.helpline_views import RegionView as RegionView
+from generator.helpline_views import region_view
 from generator.picker import Pick
 from generator.schema import pick_locale
 from generator.weeks import IsoWeek
@@ -105,66 +109,6 @@ class ThemeView:
     support: str
     facts: tuple[FactView, ...]
     hashtags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ContactView:
-    """One way to reach a line. ``href`` is what a tap opens: ``tel:`` for calls,
-    ``sms:`` (with the keyword prefilled) for texts, WhatsApp's click-to-chat link,
-    ``mailto:``, or the https page of a chat or web contact; None for app handles."""
-
-    kind: str
-    value: str
-    note: str | None
-    href: str | None = None
-    keyword: str | None = None
-
-    @property
-    def is_number(self) -> bool:
-        return self.kind in DIALLED
-
-
-@dataclass(frozen=True)
-class HelplineView:
-    """What readers see of a line: no sources, no research notes (``editorial``)."""
-
-    id: str
-    name: str
-    contacts: tuple[ContactView, ...]
-    hours: str
-    languages: tuple[str, ...]
-    website: str | None
-    verified: date
-    short: str
-    note: str | None
-
-    @property
-    def numbers(self) -> tuple[ContactView, ...]:
-        """The contacts a phone dials (calls, texts, WhatsApp)."""
-        return tuple(c for c in self.contacts if c.is_number)
-
-
-@dataclass(frozen=True)
-class EmergencyView:
-    value: str
-    href: str
-    label: str | None
-
-
-@dataclass(frozen=True)
-class RegionView:
-    id: str
-    name: str
-    emergency: str | None
-    """The emergency numbers as one phrase: "112 (police), 119 (fire and ambulance)"."""
-    lines: tuple[HelplineView, ...]
-    primary: HelplineView
-    emergency_numbers: tuple[EmergencyView, ...] = ()
-
-    @property
-    def verified(self) -> date:
-        """The oldest check among the region's lines: the honest "checked on" date."""
-        return min(line.verified for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -294,51 +238,6 @@ def _theme(theme: Theme, catalogue: Catalogue, locale: str) -> ThemeView:
     )
 
 
-def contact_href(kind: str, value: str, dial: str | None, keyword: str | None) -> str | None:
-    """What a tap on a contact opens (see ``ContactView``)."""
-    if kind == "call" and dial:
-        return f"tel:{dial}"
-    if kind == "text" and dial:
-        return f"sms:{dial}?body={keyword}" if keyword else f"sms:{dial}"
-    if kind == "whatsapp" and dial:
-        return f"https://wa.me/{dial.lstrip('+')}"
-    if kind == "email":
-        return f"mailto:{value}"
-    if kind in ("chat", "web") and " " not in value and "." in value:
-        return f"https://{value}"
-    return None
-
-
-def _helpline(line: Helpline, locale: str) -> HelplineView:
-    return HelplineView(
-        id=line.id,
-        name=pick_locale(line.name, locale),
-        contacts=tuple(
-            ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None,
-                        contact_href(c.kind, c.value, c.dial, c.keyword), c.keyword)
-            for c in line.contacts
-        ),
-        hours=pick_locale(line.hours, locale),
-        languages=tuple(line.languages),
-        website=line.website,
-        verified=line.verified,
-        short=pick_locale(line.short, locale),
-        note=pick_locale(line.note, locale) if line.note else None,
-    )
-
-
-def _region(region: Region, locale: str) -> RegionView:
-    lines = tuple(_helpline(line, locale) for line in region.lines)
-    primary = next(line for line in lines if line.id == region.primary)
-    numbers = tuple(
-        EmergencyView(e.value, f"tel:{e.dial}", pick_locale(e.label, locale) if e.label else None)
-        for e in region.emergency
-    )
-    phrase = ", ".join(f"{e.value} ({e.label})" if e.label else e.value for e in numbers)
-    return RegionView(region.id, pick_locale(region.name, locale), phrase or None, lines,
-                      primary, numbers)
-
-
 def _related(
     catalogue: Catalogue, theme_ids: list[str], exclude: str, count: int = 3
 ) -> list[Film]:
@@ -375,7 +274,7 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
         else tuple(dict.fromkeys(n for r in related for n in r.content_notes))
     )
     regions = tuple(
-        _region(r, locale)
+        region_view(r, locale)
         for r in (catalogue.region(i) for i in settings.audience.regions)
         if r is not None
     )
@@ -418,7 +317,7 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
         content_notes=notes,
         regions=regions,
         primary_region=primary,
-        international=_region(intl_region, locale),
+        international=region_view(intl_region, locale),
         observances=observances,
         site=SiteView(
             site.title,
