@@ -37,12 +37,15 @@ def main() -> None:
         print(f"{'edition':<10} {'feature':<30} {'375 px':>7} {'help':>6} "
               f"{'600 px':>7} {'help':>6}")
         rows = []
+        pages = {width: layout.open_page(browser, "", width) for width in (375, 600)}
         for week, (feature, html) in emails.items():
-            narrow = layout.measure(browser, week, html, 375)
-            wide = layout.measure(browser, week, html, 600)
+            narrow = layout.measure_page(pages[375], week, html, 375)
+            wide = layout.measure_page(pages[600], week, html, 600)
             rows.append((narrow, wide))
             print(f"{week:<10} {feature[:30]:<30} {narrow.total:>7.0f} {narrow.help_share:>6.1%} "
                   f"{wide.total:>7.0f} {wide.help_share:>6.1%}")
+        for page in pages.values():
+            page.context.close()
         print("\nagainst the budgets")
         for index, width in enumerate(sorted(layout.BUDGET_PX)):
             tallest = max((r[index] for r in rows), key=lambda h: h.total)

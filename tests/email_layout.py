@@ -127,9 +127,16 @@ def open_page(browser: Any, html: str, width: int, scheme: str = "light") -> Any
 def measure(browser: Any, week: str, html: str, width: int) -> Heights:
     page = open_page(browser, html, width)
     try:
-        total, help_px, scroll = page.evaluate(HEIGHTS_JS)
+        return measure_page(page, week, html, width)
     finally:
         page.context.close()
+
+
+def measure_page(page: Any, week: str, html: str, width: int) -> Heights:
+    """Heights of ``html`` shown in ``page`` (a page already at ``width``; reused across
+    emails, which is several times faster than a new context for each)."""
+    page.set_content(html, wait_until="load")
+    total, help_px, scroll = page.evaluate(HEIGHTS_JS)
     return Heights(week, width, float(total), float(help_px), float(scroll))
 
 

@@ -53,8 +53,6 @@ LABELS: dict[str, dict[str, str]] = {
         "related_theme": "Titles that depict it",
         "title_notes": "Content note: {notes}.",
         "help_heading": "Need to talk? You are not alone",
-        "help_intro": "If you are struggling, or worried about someone, you are not alone. "
-                      "These free services listen, any time:",
         "emergency": "In an emergency, call {number}.",
         "emergency_or": " or ",
         "other_regions": "In other countries",
@@ -62,7 +60,6 @@ LABELS: dict[str, dict[str, str]] = {
         "directory": "Anywhere else: {name}, {value}",
         "verified": "Checked on {date}.",
         "hope": "Difficult feelings can ease with support. You do not have to face them alone.",
-        "tagline": "{description}",
         "footer_why": "You are receiving this because you subscribed to {site}.",
         "unsubscribe": "Unsubscribe from {site}",
         "feeds": "Follow by feed",
@@ -110,8 +107,6 @@ LABELS: dict[str, dict[str, str]] = {
         "related_theme": "이 주제를 다룬 작품",
         "title_notes": "내용 주의: {notes}.",
         "help_heading": "이야기가 필요할 때, 혼자가 아닙니다",
-        "help_intro": "힘들거나 주변 사람이 걱정된다면, 혼자가 아닙니다. 아래 무료 상담은 언제든 "
-                      "이야기를 들어 줍니다:",
         "emergency": "긴급한 상황에서는 {number}에 전화하세요.",
         "emergency_or": " 또는 ",
         "other_regions": "다른 나라",
@@ -119,7 +114,6 @@ LABELS: dict[str, dict[str, str]] = {
         "directory": "그 밖의 나라: {name}, {value}",
         "verified": "{date} 확인.",
         "hope": "힘든 마음은 도움을 받으며 나아질 수 있습니다. 혼자 견디지 않아도 됩니다.",
-        "tagline": "{description}",
         "footer_why": "{site} 뉴스레터를 구독하셔서 이 메일을 받으셨습니다.",
         "unsubscribe": "{site} 구독 취소",
         "feeds": "피드로 구독",

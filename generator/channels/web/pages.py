@@ -69,7 +69,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "contact_keyword": "Text %s to %s",
         "help_page": "Every helpline we list, in full",
         "help_title": "Helplines",
-        "help_page_intro": "Free, confidential support lines, by country. If you are in "
+        "help_page_intro": "Support lines by country, with their hours. If you are in "
                            "danger now, call your local emergency number.",
         "contact": {"call": "Call %s", "text": "Text %s", "chat": "Chat at %s",
                     "whatsapp": "WhatsApp %s", "kakaotalk": "KakaoTalk %s", "app": "App: %s",
@@ -117,7 +117,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "contact_keyword": "문자 %s → %s",
         "help_page": "모든 상담 기관 전체 보기",
         "help_title": "상담 기관",
-        "help_page_intro": "나라별 무료 비밀 상담 창구입니다. 지금 위험하다면 지역 긴급 번호로 "
+        "help_page_intro": "나라별 상담 창구와 운영 시간입니다. 지금 위험하다면 지역 긴급 번호로 "
                            "전화하세요.",
         "contact": {"call": "전화 %s", "text": "문자 %s", "chat": "채팅 %s",
                     "whatsapp": "WhatsApp %s", "kakaotalk": "카카오톡 %s", "app": "앱 %s",
