@@ -18,6 +18,9 @@ from pydantic import Field, model_validator
 from generator import clock
 from generator.crossref import check_catalogue
 from generator.errors import BadInput, Problem
+from generator.helplines import Helpline as Helpline
+from generator.helplines import HelplinesFile
+from generator.helplines import Region as Region
 from generator.schema import (
     Hashtag,
     HttpsUrl,
@@ -156,53 +159,6 @@ class Theme(Strict):
 
 class ThemesFile(Strict):
     themes: list[Theme] = Field(min_length=1)
-
-
-# --- helplines ----------------------------------------------------------------------
-
-
-class Contact(Strict):
-    kind: Literal["call", "text", "chat", "whatsapp", "kakaotalk", "app", "email", "web"]
-    value: Line
-    note: LocalLine | None = None
-
-
-class Helpline(Strict):
-    id: Slug
-    name: LocalLine
-    contacts: list[Contact] = Field(min_length=1)
-    hours: LocalLine
-    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
-    url: HttpsUrl
-    verified: date
-    source: Source
-    short: LocalLine
-    """The line in tight spaces (social posts): name and number only."""
-    note: LocalText | None = None
-
-
-class Region(Strict):
-    id: RegionId
-    name: LocalLine
-    emergency: Line | None = None
-    lines: list[Helpline] = Field(min_length=1)
-    primary: Slug
-    """The line social posts use for this region."""
-
-    @model_validator(mode="after")
-    def _primary_exists(self) -> Region:
-        if self.primary not in {line.id for line in self.lines}:
-            raise ValueError(f"primary line {self.primary!r} is not one of this region's lines")
-        return self
-
-    @property
-    def primary_line(self) -> Helpline:
-        return next(line for line in self.lines if line.id == self.primary)
-
-
-class HelplinesFile(Strict):
-    regions: list[Region] = Field(min_length=1)
-    international: RegionId = "INTL"
 
 
 # --- observances --------------------------------------------------------------------

@@ -12,11 +12,19 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from generator import GENERATOR_NAME
-from generator.catalogue import Catalogue, Film, Helpline, Region, Theme
+from generator.catalogue import Catalogue, Film, Theme
 from generator.config import Settings
+from generator.helpline_views import ContactView as ContactView  # re-exported for channels
+from generator.helpline_views import EmergencyView as EmergencyView
+from generator.helpline_views import HelplineView as HelplineView
+from generator.helpline_views import RegionView as RegionView
+from generator.helpline_views import region_view
 from generator.picker import Pick
 from generator.schema import pick_locale
 from generator.weeks import IsoWeek
+
+HELP_PAGE = "help.html"
+"""Outbox-relative path of the help page (every line, in full)."""
 
 
 @dataclass(frozen=True)
@@ -104,36 +112,6 @@ class ThemeView:
 
 
 @dataclass(frozen=True)
-class ContactView:
-    kind: str
-    value: str
-    note: str | None
-
-
-@dataclass(frozen=True)
-class HelplineView:
-    id: str
-    name: str
-    contacts: tuple[ContactView, ...]
-    hours: str
-    languages: tuple[str, ...]
-    url: str
-    verified: date
-    source: SourceView
-    short: str
-    note: str | None
-
-
-@dataclass(frozen=True)
-class RegionView:
-    id: str
-    name: str
-    emergency: str | None
-    lines: tuple[HelplineView, ...]
-    primary: HelplineView
-
-
-@dataclass(frozen=True)
 class SiteView:
     title: str
     description: str
@@ -187,6 +165,8 @@ class Edition:
     observances: tuple[str, ...]
     site: SiteView
     links: Links
+    help_page: str = ""
+    """The site's help page, which lists every line in full."""
     generator: str = GENERATOR_NAME
 
     @property
@@ -258,30 +238,6 @@ def _theme(theme: Theme, catalogue: Catalogue, locale: str) -> ThemeView:
     )
 
 
-def _helpline(line: Helpline, locale: str) -> HelplineView:
-    return HelplineView(
-        id=line.id,
-        name=pick_locale(line.name, locale),
-        contacts=tuple(
-            ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None)
-            for c in line.contacts
-        ),
-        hours=pick_locale(line.hours, locale),
-        languages=tuple(line.languages),
-        url=line.url,
-        verified=line.verified,
-        source=SourceView(line.source.name, line.source.url),
-        short=pick_locale(line.short, locale),
-        note=pick_locale(line.note, locale) if line.note else None,
-    )
-
-
-def _region(region: Region, locale: str) -> RegionView:
-    lines = tuple(_helpline(line, locale) for line in region.lines)
-    primary = next(line for line in lines if line.id == region.primary)
-    return RegionView(region.id, pick_locale(region.name, locale), region.emergency, lines, primary)
-
-
 def _related(
     catalogue: Catalogue, theme_ids: list[str], exclude: str, count: int = 3
 ) -> list[Film]:
@@ -318,7 +274,7 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
         else tuple(dict.fromkeys(n for r in related for n in r.content_notes))
     )
     regions = tuple(
-        _region(r, locale)
+        region_view(r, locale)
         for r in (catalogue.region(i) for i in settings.audience.regions)
         if r is not None
     )
@@ -361,7 +317,7 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
         content_notes=notes,
         regions=regions,
         primary_region=primary,
-        international=_region(intl_region, locale),
+        international=region_view(intl_region, locale),
         observances=observances,
         site=SiteView(
             site.title,
@@ -375,4 +331,5 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
             site.tag_start,
         ),
         links=links,
+        help_page=site.url(HELP_PAGE),
     )

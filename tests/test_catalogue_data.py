@@ -343,10 +343,14 @@ def test_all_required_regions_with_a_verified_primary(catalogue: Catalogue) -> N
     for region in catalogue.regions:
         primary = region.primary_line
         assert primary.short["en"].strip(), region.id
+        if region.id != "INTL":
+            assert region.emergency, region.id
         for line in region.lines:
             assert isinstance(line.verified, date), line.id
-            assert line.source.accessed is not None, line.id
-            assert line.source.url.startswith("https://"), line.id
+            assert line.sources, line.id
+            for source in line.sources:
+                assert source.url.startswith("https://"), line.id
+                assert source.date <= line.verified, (line.id, source.url)
 
 
 def test_korean_lines_match_the_verified_numbers(catalogue: Catalogue) -> None:
@@ -357,16 +361,17 @@ def test_korean_lines_match_the_verified_numbers(catalogue: Catalogue) -> None:
     for expected in [("call", "109"), ("call", "1577-0199"), ("call", "1388"), ("call", "129"),
                      ("text", "109"), ("kakaotalk", "마들랜")]:
         assert expected in values, expected
-    assert korea.emergency is not None and "112" in korea.emergency and "119" in korea.emergency
+    assert [e.value for e in korea.emergency] == ["112", "119"]
     assert "ko" in korea.primary_line.short
 
 
-def test_the_1577_0199_note_records_the_disagreement(catalogue: Catalogue) -> None:
+def test_the_1577_0199_disagreement_is_recorded_for_editors_not_readers(
+        catalogue: Catalogue) -> None:
     korea = catalogue.region("KR")
     assert korea is not None
     line = next(line for line in korea.lines if line.id == "kr-1577-0199")
-    assert line.note is not None
-    assert "109" in line.note["en"] and "not about suicide" in line.note["en"]
+    assert line.editorial is not None and "disagree" in line.editorial
+    assert line.note is not None and "disagree" not in line.note["en"]
 
 
 @pytest.mark.parametrize(("region", "number"), [
@@ -378,6 +383,59 @@ def test_primary_lines_carry_the_sheet_numbers(
     found = catalogue.region(region)
     assert found is not None
     assert number in {c.value for c in found.primary_line.contacts}
+
+
+@pytest.mark.parametrize(("region", "line_id", "number"), [
+    ("CA", "kids-help-phone", "1-800-668-6868"), ("GB", "childline-gb", "0800 1111"),
+    ("IE", "pieta-ie", "1800 247 247"), ("AU", "kids-helpline-au", "1800 55 1800"),
+    ("AU", "beyond-blue-au", "1300 22 4636"), ("NZ", "lifeline-aotearoa", "0800 543 354"),
+    ("NZ", "youthline-nz", "0800 376 633"), ("PH", "hopeline-ph", "0917-558-4673"),
+    ("JP", "inochi-no-denwa", "0120-783-556"),
+])
+def test_the_lines_readers_look_for_are_in(catalogue: Catalogue, region: str, line_id: str,
+                                           number: str) -> None:
+    found = catalogue.region(region)
+    assert found is not None
+    line = next(line for line in found.lines if line.id == line_id)
+    assert number in {c.value for c in line.contacts}
+
+
+def test_emergency_numbers_for_canada_and_the_philippines(catalogue: Catalogue) -> None:
+    for region_id in ("CA", "PH"):
+        region = catalogue.region(region_id)
+        assert region is not None and [e.dial for e in region.emergency] == ["911"]
+        assert region.sources  # each with a citable source
+
+
+def test_language_options(catalogue: Catalogue) -> None:
+    us = catalogue.region("US")
+    sg = catalogue.region("SG")
+    jp = catalogue.region("JP")
+    assert us is not None and sg is not None and jp is not None
+    keywords = {c.keyword for c in us.primary_line.contacts}
+    assert "AYUDA" in keywords  # 988 by text, in Spanish
+    assert any("Spanish" in (c.note or {}).get("en", "") for c in us.primary_line.contacts)
+    mindline = next(line for line in sg.lines if line.id == "mindline-1771-sg")
+    assert set(mindline.languages) == {"en", "zh", "ms", "ta"}
+    yorisoi = jp.primary_line
+    assert "ko" in yorisoi.languages
+    assert any("Korean" in (c.note or {}).get("en", "") and "10:00-22:00" in c.note["en"]
+               for c in yorisoi.contacts if c.note)
+
+
+def test_no_website_is_a_news_page_or_a_source(catalogue: Catalogue) -> None:
+    """A line's website is the service's own: never one of its sources, never a news or
+    directory site (the domains the first catalogue wrongly used as websites)."""
+    from generator.helplines import same_page
+
+    news = ("newspim", "segye", "jejusori", "pressian", "wowtv", "alexproject",
+            "crackittoday", "doh.gov.ph", "kotobank", "since2011", "lifeline.org.au")
+    for region in catalogue.regions:
+        for line in region.lines:
+            if line.website is None:
+                continue
+            assert not any(same_page(line.website, s.url) for s in line.sources), line.id
+            assert not any(word in line.website for word in news), (line.id, line.website)
 
 
 # --- observances -------------------------------------------------------------------------

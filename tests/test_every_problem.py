@@ -32,9 +32,9 @@ MISTAKES = {
                            "themes: [trauma, disability-right]"),
     "theme-bidi": ("data/themes.yaml", "tagline: {en: Depression is common",
                    "tagline: {en: \u202bDepression is common"),
-    "helpline-future": ("data/helplines.yaml", "        verified: 2026-11-25\n        source: "
-                        '{url: "https://www.newspim', "        verified: 2027-11-25\n        "
-                        'source: {url: "https://www.newspim'),
+    "helpline-future": ("data/helplines.yaml", "        verified: 2026-11-25\n        sources:\n"
+                        "          - {title: Newspim", "        verified: 2027-11-25\n"
+                        "        sources:\n          - {title: Newspim"),
     "helpline-language": ("data/helplines.yaml", "languages: [ko]", "languages: [Korean]"),
     "observance-region": ("data/awareness_days.yaml", "    regions: [INTL]",
                           "    regions: [ZZ]"),

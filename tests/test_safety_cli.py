@@ -55,8 +55,9 @@ def test_a_template_without_its_helpline_footer_fails_the_build(tmp_path: Path,
                                                                 channel: str) -> None:
     switch = "feeds" if channel == "web" else channel
     folder = REPO / "templates" / channel
-    helpline_templates = [p for p in folder.rglob("*.j2") if "region.lines" in p.read_text("utf-8")]
-    assert helpline_templates, f"no template in templates/{channel}/ renders region.lines"
+    helpline_templates = [p for p in folder.rglob("*.j2")
+                          if "region.lines" in p.read_text("utf-8") or p.name.startswith("_help.")]
+    assert helpline_templates, f"no template in templates/{channel}/ renders a helpline block"
     only = {name: name == switch for name in CHANNELS}
     site, before = built_site(tmp_path, "")
     templates = site.parent / "templates-copy"

@@ -130,13 +130,25 @@ def test_helpline_block_lists_every_audience_region_and_the_directory(
     regions = [text(h3) for h3 in help_block.cssselect("h3")]
     assert regions == ["South Korea", "United States", "United Kingdom", "Everywhere else"]
     body = text(help_block)
-    for needle in ("Call 109", "Call 988 · Text 988", "Call 116 123", "findahelpline.com",
-                   "In an emergency, call 112 / 119.", "Details checked 25 November 2026."):
+    for needle in ("Call 109", "Call 988 (Press 2 for Spanish) · Text 988", "Call 116 123",
+                   "Text HOME to 741741", "findahelpline.com",
+                   "For young people and their parents.",
+                   "In an emergency, call 112 (police) or 119 (fire and ambulance).",
+                   "Checked on 25 November 2026."):
         assert needle in body
+    assert body.count("Checked on") == 1
+    assert "FIXTURE-EDITORIAL" not in body
     links = [a.get("href") for a in help_block.cssselect("a")]
-    assert links == ["https://www.mohw.go.kr", "https://988lifeline.org",
-                     "https://www.samaritans.org/how-we-can-help/contact-samaritan/",
-                     "https://findahelpline.com"]
+    assert links == [
+        "tel:109", "https://www.1388.go.kr", "tel:1388", "sms:1388", "tel:112", "tel:119",
+        "https://988lifeline.org", "tel:988", "sms:988", "https://988lifeline.org",
+        "sms:741741?body=HOME", "tel:911",
+        "https://www.samaritans.org", "tel:116123", "mailto:jo@samaritans.org", "tel:999",
+        "https://findahelpline.com", "https://findahelpline.com",
+        "https://mindreel.example.org/help.html"]
+    sources = {"https://www.newspim.com/news/view/20240102000281",
+               "https://988lifeline.org/get-help/what-to-expect/"}
+    assert not sources & set(links)  # evidence is never a helpline's link
 
 
 def test_every_link_in_an_article_is_absolute_https(project: Project, ctx: RenderContext) -> None:
@@ -144,6 +156,8 @@ def test_every_link_in_an_article_is_absolute_https(project: Project, ctx: Rende
         article = article_of(project, ctx, week, feature)
         for a in article.iter("a"):
             parts = urlsplit(a.get("href"))
+            if parts.scheme in ("tel", "sms", "mailto"):  # a helpline's contact
+                continue
             assert parts.scheme == "https" and parts.netloc, a.get("href")
 
 
@@ -225,7 +239,8 @@ def test_archive_pages_are_whole_accessible_pages(tmp_path: Path) -> None:
         assert b"@import" not in raw and b"url(" not in raw
         for a in page.iter("a"):
             href = a.get("href")
-            assert href == "#main" or urlsplit(href).scheme == "https", href
+            assert href == "#main" or urlsplit(href).scheme in ("https", "tel", "sms",
+                                                                 "mailto"), href
     first = lxml.html.document_fromstring((outbox / "archive" / "2026-W47.html").read_bytes())
     assert not first.cssselect("a[rel=prev]")
     assert first.cssselect("a[rel=next]")[0].get("href") == f"{BASE}/archive/2026-W48.html"
@@ -265,10 +280,11 @@ def test_rows_without_an_item_are_left_out(tmp_path: Path) -> None:
 
 
 def test_archive_of_520_editions(ctx: RenderContext, project: Project) -> None:
-    """Ten years of editions: a page each plus the index (bench/ prints how long it takes)."""
+    """Ten years of editions: a page each, the index and the help page (bench/ prints how
+    long it takes)."""
     entries = _entries(project, ctx, 520)
     files = web.render_archive(entries, ctx)
-    assert len(files) == 521
+    assert len(files) == 522
     index = lxml.html.document_fromstring(files["archive/index.html"])
     assert len(index.cssselect("ol.editions > li")) == 520
 

@@ -21,7 +21,10 @@ def run_check(config_path: Path, outbox: Path | None) -> None:
 
 
 def run_catalogue(config_path: Path, outbox: Path | None) -> None:
+    from generator.helpline_report import helpline_report
     from generator.stats import catalogue_summary
 
     project = load_project(config_path, outbox)
     click.echo(catalogue_summary(project.catalogue, clock.now().date()), nl=False)
+    click.echo("")
+    click.echo(helpline_report(project.catalogue), nl=False)

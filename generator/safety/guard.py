@@ -121,7 +121,7 @@ def helpline_freshness(catalogue: Catalogue, settings: SafetySettings, today: da
             if age > settings.helpline_error_days:
                 findings.append(Finding(
                     "error", "helpline-stale", doc.name, at, text,
-                    f"check the number against {line.source.url} and update `verified` "
+                    f"check the number against {line.sources[0].url} and update `verified` "
                     f"(limit {settings.helpline_error_days} days)", where=where))
             elif age > settings.helpline_warn_days:
                 findings.append(Finding(

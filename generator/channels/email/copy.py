@@ -8,11 +8,19 @@ and left alone by the text template.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from generator.edition import Edition, HelplineView, NoteView, TitleView
+from generator.edition import (
+    ContactView,
+    Edition,
+    HelplineView,
+    NoteView,
+    RegionView,
+    TitleView,
+)
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -44,14 +52,13 @@ LABELS: dict[str, dict[str, str]] = {
         "related_film": "More titles on this theme",
         "related_theme": "Titles that depict it",
         "title_notes": "Content note: {notes}.",
-        "help_heading": "If you need support",
-        "help_intro": "If you are struggling, or worried about someone, you can talk to "
-                      "someone now. These services can help.",
+        "help_heading": "Need to talk? You are not alone",
         "emergency": "In an emergency, call {number}.",
-        "hours": "Hours: {hours}",
-        "verified": "Details checked on {date}.",
-        "website": "{name} website",
-        "elsewhere": "Everywhere else",
+        "emergency_or": " or ",
+        "other_regions": "In other countries",
+        "help_page": "Every helpline, in full",
+        "directory": "Anywhere else: {name}, {value}",
+        "verified": "Checked on {date}.",
         "hope": "Difficult feelings can ease with support. You do not have to face them alone.",
         "footer_why": "You are receiving this because you subscribed to {site}.",
         "unsubscribe": "Unsubscribe from {site}",
@@ -62,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "archive": "All past editions",
         "contact_call": "Call {value}",
         "contact_text": "Text {value}",
+        "contact_text_keyword": "Text {keyword} to {value}",
         "contact_chat": "Chat online at {value}",
         "contact_whatsapp": "WhatsApp {value}",
         "contact_kakaotalk": "KakaoTalk {value}",
@@ -98,14 +106,13 @@ LABELS: dict[str, dict[str, str]] = {
         "related_film": "같은 주제의 다른 작품",
         "related_theme": "이 주제를 다룬 작품",
         "title_notes": "내용 주의: {notes}.",
-        "help_heading": "도움이 필요할 때",
-        "help_intro": "힘들거나 주변 사람이 걱정된다면 지금 이야기할 수 있습니다. 아래 기관이 "
-                      "도와드립니다.",
+        "help_heading": "이야기가 필요할 때, 혼자가 아닙니다",
         "emergency": "긴급한 상황에서는 {number}에 전화하세요.",
-        "hours": "운영 시간: {hours}",
-        "verified": "{date}에 정보를 확인했습니다.",
-        "website": "{name} 웹사이트",
-        "elsewhere": "그 밖의 지역",
+        "emergency_or": " 또는 ",
+        "other_regions": "다른 나라",
+        "help_page": "모든 상담 기관 전체 보기",
+        "directory": "그 밖의 나라: {name}, {value}",
+        "verified": "{date} 확인.",
         "hope": "힘든 마음은 도움을 받으며 나아질 수 있습니다. 혼자 견디지 않아도 됩니다.",
         "footer_why": "{site} 뉴스레터를 구독하셔서 이 메일을 받으셨습니다.",
         "unsubscribe": "{site} 구독 취소",
@@ -116,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
         "archive": "지난 호 모두 보기",
         "contact_call": "전화 {value}",
         "contact_text": "문자 {value}",
+        "contact_text_keyword": "문자 {value} ({keyword})",
         "contact_chat": "온라인 채팅 {value}",
         "contact_whatsapp": "왓츠앱 {value}",
         "contact_kakaotalk": "카카오톡 {value}",
@@ -174,16 +182,94 @@ class Copy:
         credit = self.credit(title)
         return f"{other} ({title.title_rr}) · {title.year} · {credit} · {title.category}"
 
+    def around(self, key: str, slot: str) -> tuple[str, str]:
+        """The text before and after ``{slot}`` in a phrase, so a template can put links
+        there (``In an emergency, call `` ... ``.``) and still escape the words."""
+        before, _, after = LABELS[self.locale][key].partition("{" + slot + "}")
+        return before, after
+
+    def emergency(self, region: RegionView) -> str:
+        """"In an emergency, call 112 (police) or 119 (fire and ambulance).", as text."""
+        joiner = self.label("emergency_or")
+        numbers = joiner.join(f"{e.value} ({e.label})" if e.label else e.value
+                              for e in region.emergency_numbers)
+        return self.label("emergency", number=numbers)
+
+    def contact(self, contact: ContactView) -> str:
+        """"Call 109", "Text HOME to 741741": the words a contact's link carries."""
+        if contact.kind == "text" and contact.keyword:
+            return self.label("contact_text_keyword", value=contact.value,
+                              keyword=contact.keyword)
+        return self.label(f"contact_{contact.kind}", value=contact.value)
+
     def contacts(self, line: HelplineView) -> str:
+        """Every contact of a line as plain text (the text part)."""
         parts = []
         for contact in line.contacts:
-            phrase = self.label(f"contact_{contact.kind}", value=contact.value)
+            phrase = self.contact(contact)
             parts.append(f"{phrase} ({contact.note})" if contact.note else phrase)
         return " · ".join(parts)
 
-    def verified(self, lines: tuple[HelplineView, ...]) -> str:
-        """When the region's details were checked: the oldest line's date, to be honest."""
-        return self.label("verified", date=self.day(min(line.verified for line in lines)))
+    def segments(self, text: str, edition: Edition) -> list[tuple[str, str | None]]:
+        """``text`` cut into (piece, link) pairs: each number of the edition's helplines,
+        as a whole word, gets its tap link; everything else gets None."""
+        hrefs: dict[str, str] = {}
+        for region in (*edition.regions, edition.international):
+            for line in region.lines:
+                for contact in line.numbers:
+                    if contact.href:
+                        hrefs.setdefault(contact.value, contact.href)
+            for number in region.emergency_numbers:
+                hrefs.setdefault(number.value, number.href)
+        if not hrefs or not any(ch.isdigit() for ch in text):
+            return [(text, None)]
+        values = sorted(hrefs, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w+-])(" + "|".join(map(re.escape, values)) + r")(?![\w-])")
+        pieces: list[tuple[str, str | None]] = []
+        cursor = 0
+        for match in pattern.finditer(text):
+            if match.start() > cursor:
+                pieces.append((text[cursor:match.start()], None))
+            pieces.append((match.group(1), hrefs[match.group(1)]))
+            cursor = match.end()
+        if cursor < len(text):
+            pieces.append((text[cursor:], None))
+        return pieces
+
+    def name_href(self, line: HelplineView) -> str | None:
+        """Where a tap on a line's name goes when the name holds its number ("Youth
+        Counselling Line 1388"): that number's link, so no number is left untappable."""
+        for contact in line.numbers:
+            if contact.value in line.name and contact.href:
+                return contact.href
+        return None
+
+    def compact(self, line: HelplineView) -> tuple[ContactView, ...]:
+        """The numbers a compact line shows: the first of each kind (call, text, ...)."""
+        seen: dict[str, ContactView] = {}
+        for contact in line.numbers:
+            if contact.kind == "whatsapp" and seen:
+                continue
+            seen.setdefault(contact.kind, contact)
+        return tuple(seen.values())
+
+    def compact_text(self, line: HelplineView) -> str:
+        """"Call 988 · Text 988": a compact line's numbers as text."""
+        return " · ".join(self.contact(c) for c in self.compact(line))
+
+    def checked(self, edition: Edition) -> str:
+        """"Checked on" once for the block: the oldest date among the lines it shows."""
+        shown = (*edition.regions, edition.international)
+        return self.label("verified", date=self.day(min(r.verified for r in shown)))
+
+    def related(self, edition: Edition) -> tuple[TitleView, ...]:
+        """Related titles the email shows: two after a film (the page has all three), every
+        one in a theme edition, where they are the substance."""
+        return edition.related[:2] if edition.film else edition.related
+
+    def others(self, edition: Edition) -> tuple[RegionView, ...]:
+        """Audience regions other than the primary, in schedule order."""
+        return tuple(r for r in edition.regions if r.id != edition.primary_region.id)
 
     def subject(self, edition: Edition) -> str:
         film, theme = edition.film, edition.theme

@@ -36,19 +36,25 @@ class Palette:
     text: str
     muted: str
     link: str
+    help: str
+    """The help block's tint: a card that does not look like the body."""
+    help_edge: str
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
 
 LIGHT = Palette(page="#f3f4f6", surface="#ffffff", note="#fff4e0", accent="#b45309",
-                text="#1f2933", muted="#4b5563", link="#1a56db")
+                text="#1f2933", muted="#4b5563", link="#1a56db",
+                help="#e7f0fb", help_edge="#1a56db")
 DARK = Palette(page="#0f1115", surface="#1a1d23", note="#2e2414", accent="#f59e0b",
-               text="#e6e8eb", muted="#b3bac4", link="#8ab4f8")
+               text="#e6e8eb", muted="#b3bac4", link="#8ab4f8",
+               help="#132338", help_edge="#8ab4f8")
 
 TEXT_PAIRS: tuple[tuple[str, str], ...] = (
     ("text", "surface"), ("muted", "surface"), ("link", "surface"),
     ("text", "note"), ("link", "note"),
+    ("text", "help"), ("muted", "help"), ("link", "help"),
     ("text", "page"), ("muted", "page"), ("link", "page"),
 )
 """(foreground, background) pairs that occur in the layout, in both palettes."""

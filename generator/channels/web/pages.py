@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.channels import Files, RenderContext
-from generator.edition import Edition
+from generator.edition import HELP_PAGE, Edition
 from generator.ledger import LedgerEntry
 from generator.render import render as render_template
 
@@ -64,11 +64,17 @@ LABELS: dict[str, dict[str, Any]] = {
         "help_intro": "If anything here brings up difficult feelings, you do not have to face "
                       "them alone. Talking to someone can help, and these services are there "
                       "for you.",
-        "emergency": "In an emergency, call %s.",
+        "emergency_call": "In an emergency, call",
+        "or": " or ",
+        "contact_keyword": "Text %s to %s",
+        "help_page": "Every helpline we list, in full",
+        "help_title": "Helplines",
+        "help_page_intro": "Support lines by country, with their hours. If you are in "
+                           "danger now, call your local emergency number.",
         "contact": {"call": "Call %s", "text": "Text %s", "chat": "Chat at %s",
                     "whatsapp": "WhatsApp %s", "kakaotalk": "KakaoTalk %s", "app": "App: %s",
                     "email": "Email %s", "web": "Visit %s"},
-        "line_checked": "Details checked %s.",
+        "line_checked": "Checked on %s.",
         "skip": "Skip to content",
         "all_editions": "All editions",
         "previous": "Previous edition",
@@ -106,11 +112,17 @@ LABELS: dict[str, dict[str, Any]] = {
         "help": "지금 도움이 필요하다면",
         "help_intro": "이 글을 읽으며 힘든 마음이 든다면 혼자 견디지 않아도 됩니다. "
                       "이야기를 나누는 것이 도움이 됩니다. 아래 기관이 함께합니다.",
-        "emergency": "긴급한 경우 %s에 전화하세요.",
+        "emergency_call": "긴급한 경우 전화하세요:",
+        "or": ", ",
+        "contact_keyword": "문자 %s → %s",
+        "help_page": "모든 상담 기관 전체 보기",
+        "help_title": "상담 기관",
+        "help_page_intro": "나라별 상담 창구와 운영 시간입니다. 지금 위험하다면 지역 긴급 번호로 "
+                           "전화하세요.",
         "contact": {"call": "전화 %s", "text": "문자 %s", "chat": "채팅 %s",
                     "whatsapp": "WhatsApp %s", "kakaotalk": "카카오톡 %s", "app": "앱 %s",
                     "email": "이메일 %s", "web": "웹사이트 %s"},
-        "line_checked": "%s 확인한 정보입니다.",
+        "line_checked": "%s 확인.",
         "skip": "본문으로 건너뛰기",
         "all_editions": "전체 호",
         "previous": "이전 호",
@@ -173,6 +185,7 @@ def _template_args(edition: Edition) -> dict[str, Any]:
         "fmt_date": lambda value: format_date(value, locale),
         "join": lambda words: join_words(words, locale),
         "region_name": lambda region_id: region_names.get(region_id, region_id),
+        "checked": min(r.verified for r in (*edition.regions, edition.international)),
     }
 
 
@@ -276,7 +289,8 @@ def archive_path(edition_id: str) -> str:
 
 
 def render_archive(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
-    """A page per edition plus ``archive/index.html``; ``entries`` oldest first."""
+    """A page per edition, ``archive/index.html`` and ``help.html`` (the newest published
+    edition's helpline block, every line in full); ``entries`` oldest first."""
     return dict(iter_archive(entries, ctx))
 
 
@@ -314,3 +328,8 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
         join=lambda words: join_words(words, locale), **common,
     )
     yield f"{ARCHIVE_DIR}/index.html", index.encode("utf-8")
+    if help_html:
+        yield HELP_PAGE, render_template(
+            ctx.templates_dir, "web/help_page.html.j2", t=labels(locale), language=locale,
+            help_html=Markup(help_html), help_url=site.url(HELP_PAGE), **common,
+        ).encode("utf-8")

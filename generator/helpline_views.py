@@ -1,0 +1,119 @@
+"""Helpline views: what readers see of data/helplines.yaml, resolved for one locale.
+
+Views carry names, contacts with their tap links, hours, the service's own website,
+the reader note and the verified date. They carry no sources and no ``editorial``
+notes, so no template can render them by mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from generator.helplines import DIALLED, Helpline, Region
+from generator.schema import pick_locale
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """One way to reach a line. ``href`` is what a tap opens: ``tel:`` for calls,
+    ``sms:`` (with the keyword prefilled) for texts, WhatsApp's click-to-chat link,
+    ``mailto:``, or the https page of a chat or web contact; None for app handles."""
+
+    kind: str
+    value: str
+    note: str | None
+    href: str | None = None
+    keyword: str | None = None
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind in DIALLED
+
+
+@dataclass(frozen=True)
+class HelplineView:
+    """What readers see of a line: no sources, no research notes (``editorial``)."""
+
+    id: str
+    name: str
+    contacts: tuple[ContactView, ...]
+    hours: str
+    languages: tuple[str, ...]
+    website: str | None
+    verified: date
+    short: str
+    note: str | None
+
+    @property
+    def numbers(self) -> tuple[ContactView, ...]:
+        """The contacts a phone dials (calls, texts, WhatsApp)."""
+        return tuple(c for c in self.contacts if c.is_number)
+
+
+@dataclass(frozen=True)
+class EmergencyView:
+    value: str
+    href: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class RegionView:
+    id: str
+    name: str
+    emergency: str | None
+    """The emergency numbers as one phrase: "112 (police), 119 (fire and ambulance)"."""
+    lines: tuple[HelplineView, ...]
+    primary: HelplineView
+    emergency_numbers: tuple[EmergencyView, ...] = ()
+
+    @property
+    def verified(self) -> date:
+        """The oldest check among the region's lines: the honest "checked on" date."""
+        return min(line.verified for line in self.lines)
+
+
+def contact_href(kind: str, value: str, dial: str | None, keyword: str | None) -> str | None:
+    """What a tap on a contact opens (see ``ContactView``)."""
+    if kind == "call" and dial:
+        return f"tel:{dial}"
+    if kind == "text" and dial:
+        return f"sms:{dial}?body={keyword}" if keyword else f"sms:{dial}"
+    if kind == "whatsapp" and dial:
+        return f"https://wa.me/{dial.lstrip('+')}"
+    if kind == "email":
+        return f"mailto:{value}"
+    if kind in ("chat", "web") and " " not in value and "." in value:
+        return f"https://{value}"
+    return None
+
+
+def helpline_view(line: Helpline, locale: str) -> HelplineView:
+    return HelplineView(
+        id=line.id,
+        name=pick_locale(line.name, locale),
+        contacts=tuple(
+            ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None,
+                        contact_href(c.kind, c.value, c.dial, c.keyword), c.keyword)
+            for c in line.contacts
+        ),
+        hours=pick_locale(line.hours, locale),
+        languages=tuple(line.languages),
+        website=line.website,
+        verified=line.verified,
+        short=pick_locale(line.short, locale),
+        note=pick_locale(line.note, locale) if line.note else None,
+    )
+
+
+def region_view(region: Region, locale: str) -> RegionView:
+    lines = tuple(helpline_view(line, locale) for line in region.lines)
+    primary = next(line for line in lines if line.id == region.primary)
+    numbers = tuple(
+        EmergencyView(e.value, f"tel:{e.dial}", pick_locale(e.label, locale) if e.label else None)
+        for e in region.emergency
+    )
+    phrase = ", ".join(f"{e.value} ({e.label})" if e.label else e.value for e in numbers)
+    return RegionView(region.id, pick_locale(region.name, locale), phrase or None, lines,
+                      primary, numbers)
