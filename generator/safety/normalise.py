@@ -181,9 +181,8 @@ def _convert(text: str, lo: int, hi: int, drop_breakless: bool, out: list[str],
              starts: list[int], ends: list[int]) -> None:
     """Normalise ``text[lo:hi]`` (no plain run inside) into ``out`` with its offsets.
 
-    A unit may continue into the plain run that follows (a combining mark after an ASCII
-    letter is handled by the run boundary: the mark starts its own unit and is dropped
-    by folding), which is harmless for matching.
+    A combining mark right after a plain run starts its own unit here and folds to
+    nothing, which is what matching wants ("c\u0301ommitted" reads as "committed").
     """
     for unit, first, last in _units(text[lo:hi], drop_breakless):
         for piece in _nfkc(unit):
