@@ -30,6 +30,7 @@ from generator.schema import (
     RegionId,
     Slug,
     Strict,
+    Text,
     validate,
 )
 from generator.weeks import WEEKDAY_INDEX, IsoWeek, nth_weekday
@@ -82,12 +83,22 @@ class WhereToWatch(Strict):
     verified: date
 
 
+class Premiere(Strict):
+    """A festival premiere before the Korean release (the film's ``year`` is the release);
+    ``day`` only where a source gives it."""
+
+    festival: Line
+    year: Year
+    day: date | None = None
+
+
 class Film(Strict):
     id: Slug
     type: Literal["film", "drama"]
     titles: Titles
     year: Year
     release_date: date | None = None
+    premiere: Premiere | None = None
     director: Line
     writer: Line | None = None
     network: Line | None = None
@@ -116,12 +127,13 @@ class Film(Strict):
             raise ValueError("a film needs runtime_min")
         if not self.in_rotation and self.excluded_reason is None:
             raise ValueError("in_rotation: false needs an excluded_reason")
-        if self.release_date is not None and self.release_date.year not in (
-            self.year,
-            self.year + 1,
-            self.year - 1,
-        ):
-            raise ValueError("release_date does not match year")
+        if self.release_date is not None and self.release_date.year != self.year:
+            raise ValueError("year is the Korean release year: it must match release_date "
+                             "(a festival premiere goes under premiere)")
+        premiere = self.premiere
+        if premiere is not None and (premiere.year > self.year or (
+                premiere.day is not None and premiere.day.year != premiere.year)):
+            raise ValueError("premiere: its year must match its day and come no later than year")
         if (self.image_url is None) != (self.image_alt is None):
             raise ValueError("image_url and image_alt go together")
         return self
@@ -157,8 +169,17 @@ class Theme(Strict):
     observances: list[Slug] = Field(default_factory=list)
 
 
+class NotCovered(Strict):
+    """A topic with no theme yet, and why: no title in the catalogue truly depicts it."""
+
+    topic: Slug
+    reason: Text
+    checked: date
+
+
 class ThemesFile(Strict):
     themes: list[Theme] = Field(min_length=1)
+    not_covered: list[NotCovered] = Field(default_factory=list)
 
 
 # --- observances --------------------------------------------------------------------

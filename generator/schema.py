@@ -168,6 +168,15 @@ def _clean_loc(loc: tuple[Any, ...]) -> PathKey:
     return tuple(out)
 
 
+def _line(doc: YamlDoc, path: PathKey, err: Any) -> int:
+    """Where to look: an invisible character's own line inside a multi-line value."""
+    value = err.get("input")
+    found = _FORMAT.search(value) if isinstance(value, str) else None
+    if found is not None and "invisible character" in str(err.get("msg", "")):
+        return doc.line_of_char(path, found.group())
+    return doc.line_of(path)
+
+
 def validate(model: type[M], doc: YamlDoc, base: PathKey = ()) -> tuple[M | None, list[Problem]]:
     """Validate ``doc.data`` (or the part at ``base``) against ``model``; collect every error."""
     data: Any = doc.data
@@ -181,5 +190,6 @@ def validate(model: type[M], doc: YamlDoc, base: PathKey = ()) -> tuple[M | None
             path = (*base, *_clean_loc(tuple(err["loc"])))
             if doc.already_reported(path):
                 continue  # an impossible date: reported where the file was read
-            problems.append(Problem(doc.name, doc.line_of(path), format_path(path), _message(err)))
+            problems.append(Problem(doc.name, _line(doc, path, err), format_path(path),
+                                    _message(err)))
         return None, problems

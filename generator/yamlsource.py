@@ -66,6 +66,8 @@ class YamlDoc:
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    source_lines: list[str] = field(default_factory=list)
+    """The file's text by line, to place a character inside a multi-line value."""
     reported: dict[PathKey, Problem] = field(default_factory=dict)
     """Values already reported (an impossible date), also listed in ``problems``: the rest
     of the file is still checked, but not these values again. Any other problem makes the
@@ -74,6 +76,15 @@ class YamlDoc:
     def already_reported(self, path: PathKey) -> bool:
         """Whether ``path`` is, or lies inside, a value that was already reported."""
         return any(path[: len(done)] == done for done in self.reported)
+
+    def line_of_char(self, path: PathKey, char: str) -> int:
+        """The line of the first ``char`` at or after where ``path``'s value starts: a
+        folded or literal block holds many lines, and the reader wants the one to fix."""
+        start = self.line_of(path)
+        for number, text in enumerate(self.source_lines[start - 1:], start):
+            if char in text:
+                return number
+        return start
 
     def line_of(self, path: PathKey) -> int:
         """The line of the deepest known node on ``path`` (1 if nothing matches)."""
@@ -267,6 +278,7 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
         line = text[: text.index("\x00")].count("\n") + 1
         doc.problems.append(Problem(name, line, "", "contains a NUL character"))
         return doc
+    doc.source_lines = text.splitlines()
     loader = _Loader(text)
     try:
         _scan(text, doc)

@@ -58,6 +58,15 @@ SEVERITY = {
     "ko-disability-idiom": "warning",
     "ko-method": "error",
     "ko-place-of-death": "error",
+    "en-method-jump": "error",
+    "en-method-train": "error",
+    "ko-method-jump": "error",
+    "ko-method-hang": "error",
+    "ko-method-train": "error",
+    "ko-method-drown": "error",
+    "ko-suicide-note": "warning",
+    "ko-resolution-framing": "error",
+    "ko-took-own-life": "warning",
 }
 """Rule id -> the severity the bundled rules file must give it."""
 

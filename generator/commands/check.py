@@ -7,11 +7,16 @@ from pathlib import Path
 import click
 
 from generator import clock
+from generator.errors import BadInput
 from generator.project import load_project
+from generator.sources import refused_source_problems
 
 
 def run_check(config_path: Path, outbox: Path | None) -> None:
     project = load_project(config_path, outbox)
+    refused = refused_source_problems(project.config.data_dir)
+    if refused:
+        raise BadInput(refused)
     cat = project.catalogue
     click.echo(
         f"ok: {config_path} and {project.config.data_dir}: {len(cat.films)} titles, "

@@ -80,27 +80,37 @@ def _rules_present(book: RuleBook, place: str, group: list[Text]) -> tuple[Rule,
     rules = book.rules_for(place)
     if not rules or not group:
         return ()
-    joined = _SEPARATOR.join(dict.fromkeys(text.masked for text in group))
+    joined = _SEPARATOR.join(dict.fromkeys(view.text for text in group for view in text.views))
     return tuple(rule for rule in rules if rule.regex.search(joined))
 
 
 def _check_text(text: Text, rules: tuple[Rule, ...], book: RuleBook, titles: frozenset[str],
                 findings: set[Finding], used: set[RuleException]) -> None:
-    """Add the findings of ``rules`` in one ``text`` to ``findings``."""
-    if rules:
-        body = text.masked
-        owners = {text.owner} if text.owner else titles
-        for rule in rules:
-            for start, end in rule.spans(body):
+    """Add the findings of ``rules`` in one ``text`` to ``findings``.
+
+    Rules match the normalised views of the text; a finding quotes the original words
+    and names their line, found through the view's offset map.
+    """
+    if not rules:
+        return
+    owners = {text.owner} if text.owner else titles
+    for rule in rules:
+        seen: set[tuple[int, int]] = set()
+        for view in text.views:
+            for start, end in rule.spans(view.text):
                 allowed = [e for e in book.exceptions
                            if e.rule == rule.id and e.feature in owners
-                           and in_scope(text.place, e.where) and e.covers(body, start, end)]
+                           and in_scope(text.place, e.where) and e.covers(view.text, start, end)]
                 if allowed:
                     used.update(allowed)
                     continue
-                findings.add(Finding(rule.severity, rule.id, text.artifact, text.line_at(start),
-                                     " ".join(body[start:end].split()), rule.better,
-                                     where=text.where, context=text.context(start, end)))
+                lo, hi = view.original_span(start, end)
+                if (lo, hi) in seen:
+                    continue
+                seen.add((lo, hi))
+                findings.add(Finding(rule.severity, rule.id, text.artifact, text.line_at(lo),
+                                     text.quote(lo, hi), rule.better,
+                                     where=text.where, context=text.context(lo, hi)))
 
 
 def helpline_freshness(catalogue: Catalogue, settings: SafetySettings, today: date,

@@ -29,7 +29,7 @@ from generator.config import Settings
 from generator.edition import Edition, RegionView
 from generator.safety.finding import Finding
 from generator.safety.rules import RuleBook
-from generator.safety.text import Text, artifact_texts
+from generator.safety.text import Text, artifact_texts, clean
 
 _LATER_PART = regex.compile(r"-(\d+)\.[a-z]+$")
 CW_SUFFIX = ".cw.txt"
@@ -86,7 +86,7 @@ def _matches(rel: str, globs: Iterable[str]) -> bool:
 
 def _visible(rel: str, data: bytes, texts: Mapping[str, list[Text]] | None = None) -> str:
     found = texts[rel] if texts is not None and rel in texts else artifact_texts(rel, data)
-    return norm("\n".join(t.body for t in found))
+    return norm(clean("\n".join(t.body for t in found)))
 
 
 def _missing_files(files: Mapping[str, bytes], settings: Settings, book: RuleBook) -> list[Finding]:

@@ -3,10 +3,11 @@
 Rules must judge what people read, not markup: HTML loses its tags, scripts and styles
 and has its entities decoded; JSON gives its string values; an ``.eml`` its subject.
 Every piece of text remembers where it came from, so a finding can name the file and
-the line. Text is NFC-normalised (Korean typed on some systems arrives decomposed) and
-invisible characters (soft hyphens, zero-width spaces) are dropped, so neither can hide
-a word from a rule. URLs are blanked out before rules run (``Text.masked``), so a slug
-in a link can neither trigger a rule nor glue two words together.
+the line. ``body`` keeps the text exactly as written, so a finding quotes the original;
+rules match its normalised views (``Text.views``, see ``safety.normalise``), in which
+look-alike letters, compatibility forms and invisible characters can hide nothing.
+URLs are blanked out before rules run (``Text.masked``), so a slug in a link can
+neither trigger a rule nor glue two words together.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import regex
 from pydantic import BaseModel
 
 from generator.catalogue import Catalogue
+from generator.safety.normalise import Normalised, has_breakless_space, invisible, normalise
 from generator.schema import LOCALES, SLUG_PATTERN
 from generator.yamlsource import PathKey, YamlDoc, format_path, load_yaml
 
@@ -58,7 +60,7 @@ _CATALOGUE_SKIP_KEYS = frozenset({
 
 
 def clean(text: str) -> str:
-    """NFC, without invisible characters: the form every rule sees."""
+    """NFC, without invisible characters: the form presence checks compare."""
     if text.isascii():  # most of a page: already NFC, and every invisible is non-ASCII
         return text
     return str(_INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
@@ -98,6 +100,21 @@ class Text:
     def masked(self) -> str:
         """``body`` with every URL and e-mail address blanked (same length, same lines)."""
         return blank_links(self.body)
+
+    @cached_property
+    def views(self) -> tuple[Normalised, ...]:
+        """What rules match: the normalised text, and a second view without no-break
+        spaces when there are any (one may split a word as easily as join two)."""
+        masked = self.masked
+        first = normalise(masked)
+        if has_breakless_space(masked):
+            return first, normalise(masked, drop_breakless=True)
+        return (first,)
+
+    def quote(self, start: int, end: int) -> str:
+        """``body[start:end]`` on one line, with invisible characters made visible."""
+        text = " ".join(self.body[start:end].split())
+        return "".join(f"<U+{ord(c):04X}>" if invisible(c) else c for c in text)
 
     def context(self, start: int, end: int, width: int = 30) -> str:
         """The words around ``body[start:end]``, on one line."""
@@ -163,7 +180,6 @@ class _Chunks:
     size: int = 0
 
     def add(self, text: str, line: int) -> None:
-        text = clean(text)
         if not text:
             return
         self.anchors.append((self.size, line))
@@ -254,7 +270,7 @@ def json_texts(artifact: str, raw: str, place: str) -> list[Text]:
     try:
         data = json.loads(raw)
     except ValueError:
-        return [Text(artifact, "", place, "", clean(raw))]
+        return [Text(artifact, "", place, "", raw)]
     texts = []
     cursor = 0
     for path, value in _json_strings(data):
@@ -263,7 +279,7 @@ def json_texts(artifact: str, raw: str, place: str) -> list[Text]:
         if _MARKUP.search(value):
             texts.append(html_text(artifact, value, place, where, line))
         else:
-            texts.append(Text(artifact, where, place, "", clean(value), ((0, line),)))
+            texts.append(Text(artifact, where, place, "", value, ((0, line),)))
     return texts
 
 
@@ -275,7 +291,7 @@ def eml_texts(artifact: str, data: bytes) -> list[Text]:
         return []
     lines = data.split(b"\n")
     line = next((i + 1 for i, raw in enumerate(lines) if raw.lower().startswith(b"subject:")), 0)
-    return [Text(artifact, "Subject", "email", "", clean(str(subject)), ((0, line),))]
+    return [Text(artifact, "Subject", "email", "", str(subject), ((0, line),))]
 
 
 def artifact_texts(rel: str, data: bytes) -> list[Text]:
@@ -292,7 +308,7 @@ def artifact_texts(rel: str, data: bytes) -> list[Text]:
     if rel.endswith(".json"):
         return json_texts(rel, raw, place)
     if rel.endswith((".txt", ".md", ".csv", ".tsv")):
-        return [Text(rel, "", place, "", clean(raw))]
+        return [Text(rel, "", place, "", raw)]
     return []
 
 
@@ -408,7 +424,7 @@ def catalogue_texts(catalogue: Catalogue, data_dir: Path | None = None, *,
             path = (*item.path, *sub)
             field_name = item.path[0] if item.file == "vocabulary" else str(sub[0])
             place = f"{item.file}.{field_name}"
-            texts.append(Text(doc.name, format_path(path), place, item.owner, clean(value),
+            texts.append(Text(doc.name, format_path(path), place, item.owner, value,
                               ((0, doc.line_of(path) if doc.lines else 0),), text_locale,
                               source))
     return texts
