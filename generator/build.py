@@ -61,8 +61,8 @@ class Rendered:
         return [str(f) for f in self.findings if f.severity == "warning"]
 
 
-def context_for(project: Project) -> RenderContext:
-    return RenderContext(project.config.settings, project.config.templates_dir)
+def context_for(project: Project, now: datetime | None = None) -> RenderContext:
+    return RenderContext(project.config.settings, project.config.templates_dir, now)
 
 
 def picker_for(project: Project, ledger: Ledger) -> Picker:
@@ -80,7 +80,7 @@ def picker_for(project: Project, ledger: Ledger) -> Picker:
 
 def render_pick(project: Project, pick: Pick, now: datetime) -> Rendered:
     """Render every enabled channel for ``pick`` and run the safety guard over the result."""
-    ctx = context_for(project)
+    ctx = context_for(project, now)
     edition = make_edition(pick, project.catalogue, project.config.settings)
     files: Files = {}
     for name, renderer in enabled_renderers(ctx.settings):
@@ -131,11 +131,11 @@ def build_weeks(
                 wrote = any(r.status in ("new", "replaced") for r in results)
                 if wrote or not isinstance(exc, SafetyFailed):
                     try:
-                        publish(outbox, ledger, context_for(project), durable=durable)
+                        publish(outbox, ledger, context_for(project), now, durable=durable)
                     except Exception:
                         log.exception("publishing after a failed build failed too")
                 raise
-            publish(outbox, ledger, context_for(project), durable=durable)
+            publish(outbox, ledger, context_for(project), now, durable=durable)
     return results
 
 

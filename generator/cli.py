@@ -90,7 +90,8 @@ def main(verbose: bool) -> None:
 @main.command(epilog=EXIT_CODES_HELP)
 @config_option
 @click.option(
-    "--week", "week_text", metavar="YYYY-Www", help="Build this ISO week (default: this week)."
+    "--week", "week_text", metavar="YYYY-Www",
+    help="Build this ISO week (default: the next edition to go out).",
 )
 @click.option("--from", "from_text", metavar="YYYY-Www", help="First week of a range (backfill).")
 @click.option("--to", "to_text", metavar="YYYY-Www", help="Last week of a range (backfill).")
@@ -115,6 +116,20 @@ def build(
         week_value(to_text, "--to"),
         rebuild,
     )
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@config_option
+@handle_errors
+def publish(config_path: Path, outbox: Path | None) -> None:
+    """Refresh the public files (feeds, archive) and the review page; build nothing.
+
+    An edition appears in them once its send time has passed. Run it from cron or a
+    timer at each send time when `mindreel run` is not serving the outbox.
+    """
+    from generator.commands.publish import run_publish
+
+    run_publish(config_path, outbox)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

@@ -146,13 +146,15 @@ def render_review(
     entries: Iterable[LedgerEntry],
     ctx: RenderContext,
     published: Collection[str] = (),
+    now: datetime | None = None,
 ) -> Files:
     """``{"index.html": bytes}`` for the editions :func:`select` picks from ``entries``.
 
     ``published`` names the other outbox-level files being written with this page, so
     feed and archive links appear exactly when their targets exist. Only the item fields
     the page shows are kept from each row, so a ledger cursor over years of editions
-    never holds their article bodies at once.
+    never holds their article bodies at once. ``now`` (the publishing moment) decides
+    which editions have gone out; without it, the newest ``built_at`` does.
     """
     entries = [replace(e, item={k: v for k, v in e.item.items() if k in _ITEM_KEYS_SHOWN})
                for e in entries]
@@ -162,9 +164,9 @@ def render_review(
     timezone = ctx.settings.timezone
     editions = [
         edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present)
-        for entry, status in select(entries)
+        for entry, status in select(entries, now)
     ]
-    hidden = max(0, len(split(entries)[1]) - MAX_UPCOMING)
+    hidden = max(0, len(split(entries, now)[1]) - MAX_UPCOMING)
     css = _asset(ctx.templates_dir / "review" / "review.css")
     js = _asset(ctx.templates_dir / "review" / "review.js")
     html = render_template(
@@ -182,16 +184,18 @@ def render_review(
     return {REVIEW_FILE: html.encode("utf-8")}
 
 
-def split(entries: Sequence[LedgerEntry]) -> tuple[LedgerEntry | None, list[LedgerEntry]]:
-    """(latest, upcoming): the newest edition sent as of the last build, and all after it.
+def split(entries: Sequence[LedgerEntry], now: datetime | None = None
+          ) -> tuple[LedgerEntry | None, list[LedgerEntry]]:
+    """(latest, upcoming): the newest edition sent as of ``now``, and all after it.
 
-    "As of the last build" is the newest ``built_at`` in the ledger, not the clock, so
-    the same ledger always gives the same page.
+    Without ``now``, "as of the last build" (the newest ``built_at`` in the ledger, not
+    the clock), so the same ledger always gives the same page.
     """
     if not entries:
         return None, []
     ordered = sorted(entries, key=lambda e: e.week)
-    reference = max(datetime.fromisoformat(e.built_at) for e in ordered)
+    reference = now if now is not None else max(
+        datetime.fromisoformat(e.built_at) for e in ordered)
     past = [e for e in ordered if datetime.fromisoformat(e.send_at) <= reference]
     if not past:
         return None, ordered
@@ -199,9 +203,10 @@ def split(entries: Sequence[LedgerEntry]) -> tuple[LedgerEntry | None, list[Ledg
     return latest, ordered[ordered.index(latest) + 1 :]
 
 
-def select(entries: Sequence[LedgerEntry]) -> list[tuple[LedgerEntry, Status]]:
+def select(entries: Sequence[LedgerEntry], now: datetime | None = None
+           ) -> list[tuple[LedgerEntry, Status]]:
     """The editions the page shows, oldest first: the latest, then up to ``MAX_UPCOMING``."""
-    latest, upcoming = split(entries)
+    latest, upcoming = split(entries, now)
     chosen: list[tuple[LedgerEntry, Status]] = [(latest, "latest")] if latest else []
     return chosen + [(e, "upcoming") for e in upcoming[:MAX_UPCOMING]]
 
