@@ -144,6 +144,7 @@ class SiteView:
     sender_address: str
     reply_to: str | None
     tag_start: int
+    postal_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,7 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
             site.sender_address,
             site.reply_to,
             site.tag_start,
+            site.postal_address,
         ),
         links=links,
     )
