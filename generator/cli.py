@@ -20,7 +20,8 @@ from generator.errors import EXIT_BAD_INPUT, BadInput, MindreelError, Problem
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 safety check failed (nothing written); 2 bad input "
-    "(schedule.yaml or data/); 3 another mindreel run holds the outbox lock."
+    "(schedule.yaml or data/); 3 another mindreel run holds the outbox lock; 4 cannot "
+    "send (SMTP)."
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -130,6 +131,26 @@ def publish(config_path: Path, outbox: Path | None) -> None:
     from generator.commands.publish import run_publish
 
     run_publish(config_path, outbox)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@config_option
+@click.option("--week", "week_text", metavar="YYYY-Www",
+              help="The edition to send (default: the newest whose send time has passed).")
+@click.option("--to", "to", metavar="ADDRESS",
+              help="Send to this address instead of the list address (a test send).")
+@click.option("--resend", is_flag=True, help="Send again to a recipient it already went to.")
+@handle_errors
+def send(config_path: Path, outbox: Path | None, week_text: str | None, to: str | None,
+         resend: bool) -> None:
+    """Send an edition's email.eml by SMTP (email.smtp), once per recipient.
+
+    The password comes from the environment variable email.smtp.password_env names.
+    Exit 4 if the server cannot be reached or refuses; nothing is recorded then.
+    """
+    from generator.commands.send import run_send
+
+    run_send(config_path, outbox, week_value(week_text, "--week"), to, resend)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

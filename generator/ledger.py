@@ -2,7 +2,8 @@
 
 A SQLite file under the outbox (stdlib sqlite3). The picker reads it as history, the
 feeds are rebuilt whole from it, and the scheduler compares it with the calendar to
-find missed weeks. One row per ISO week; rebuilding a week replaces its row.
+find missed weeks. One row per ISO week; rebuilding a week replaces its row. The
+``sent`` table records each (week, recipient) that ``mindreel send`` handed to SMTP.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from generator.weeks import IsoWeek
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
     week          TEXT PRIMARY KEY,
@@ -31,6 +32,14 @@ CREATE TABLE IF NOT EXISTS editions (
     item          TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS editions_by_ordinal ON editions (week_ordinal);
+CREATE TABLE IF NOT EXISTS sent (
+    week          TEXT NOT NULL,
+    recipient     TEXT NOT NULL,
+    message_id    TEXT NOT NULL,
+    sent_at       TEXT NOT NULL,
+    reply         TEXT NOT NULL,
+    PRIMARY KEY (week, recipient)
+);
 """
 
 
@@ -46,6 +55,17 @@ class LedgerEntry:
     content_hash: str
     built_at: str
     item: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """One edition handed to an SMTP server for one recipient, and what the server said."""
+
+    week: IsoWeek
+    recipient: str
+    message_id: str
+    sent_at: str
+    reply: str
 
 
 class Ledger:
@@ -141,6 +161,21 @@ class Ledger:
     def hashes(self) -> dict[str, str]:
         with closing(self._db.execute("SELECT week, content_hash FROM editions")) as cur:
             return dict(cur.fetchall())
+
+    def sent(self, week: IsoWeek, recipient: str) -> SentRecord | None:
+        """The record of ``week`` sent to ``recipient`` (case-insensitive), if any."""
+        sql = "SELECT * FROM sent WHERE week = ? AND recipient = ?"
+        with closing(self._db.execute(sql, (str(week), recipient.casefold()))) as cur:
+            row = cur.fetchone()
+        return SentRecord(IsoWeek.parse(row[0]), *row[1:]) if row else None
+
+    def record_sent(self, entry: SentRecord) -> None:
+        """Insert, or replace (a deliberate resend replaces the earlier record)."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?)",
+                             (str(entry.week), entry.recipient.casefold(), entry.message_id,
+                              entry.sent_at, entry.reply))
 
     def _iter(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[LedgerEntry]:
         with closing(self._db.execute(sql, args)) as cur:

@@ -136,3 +136,15 @@ def test_building_a_past_week_warns(tmp_path: Path) -> None:
     assert "warning: 2026-W48's send time Mon 23 Nov 2026 09:00 KST has passed" in result.stderr
     ahead = mindreel("build", "--week", "2026-W49", cwd=folder, now=WED_W48)
     assert "warning" not in ahead.stderr
+
+
+def test_the_service_republishes_at_the_send_time(ahead: Path) -> None:
+    from tests.test_scheduler import make_service
+
+    service, clock, events = make_service(ahead / "schedule.yaml", BEFORE_W49)
+    service.tick("check")
+    assert feed_weeks(ahead / "outbox")[0] == "2026-W48"
+    clock.now = clock.now.replace(second=0, minute=0, hour=9)
+    service.tick("send")
+    assert feed_weeks(ahead / "outbox")[0] == "2026-W49"
+    assert [e["week"] for e in events.named("published")] == ["2026-W49"]
