@@ -155,7 +155,7 @@ def _fake_editions(root: Path, count_: int) -> list[LedgerEntry]:
     for n in range(count_):
         week = first + n
         at = week.send_at("mon", datetime(2000, 1, 1, 9).time(), SEOUL)
-        doc = {"edition": str(week), "scheduled_at": at.isoformat(), "posts": [
+        doc = {"edition": str(week), "send_at": at.isoformat(), "posts": [
             {"platform": p, "text": f"post {week} https://e.org/{week} Korea: call 109",
              "message": f"post {week} Korea: call 109", "link": f"https://e.org/{week}",
              "cw": None, "image_url": None, "part": 1, "standalone": False}

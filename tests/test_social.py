@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -444,12 +445,20 @@ def test_posts_json_describes_each_post(silenced_files: Files) -> None:
     posts = posts_of(silenced_files)
     assert all(set(p) == keys for p in posts)
     assert {p["scheduled_at"] for p in posts} == {"2026-12-07T09:00:00+09:00"}
+
     units = {p["platform"]: p["unit"] for p in posts}
     assert units == {"x": "weighted characters", "bluesky": "graphemes", "mastodon": "graphemes",
                      "threads": "characters", "instagram": "characters",
                      "linkedin": "characters", "facebook": "characters"}
     bluesky = next(p for p in posts if p["platform"] == "bluesky")
     assert [c["unit"] for c in bluesky["checks"]] == ["graphemes", "bytes"]
+
+
+def test_a_past_send_time_is_not_scheduled(project: Project) -> None:
+    late = RenderContext(project.config.settings, project.config.templates_dir,
+                         datetime(2026, 12, 8, tzinfo=UTC))
+    files = render(edition_of(project, "2026-W50", "silenced"), late)
+    assert {p["scheduled_at"] for p in posts_of(files)} == {None}
 
 
 def test_every_file_is_listed_by_path(silenced_files: Files) -> None:

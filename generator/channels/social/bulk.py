@@ -71,7 +71,7 @@ def rows_by_platform(outbox: Outbox, entries: Iterable[LedgerEntry], tz: ZoneInf
         path = outbox.edition_dir(str(entry.week)) / BULK_FILE
         try:
             doc = json.loads(path.read_bytes())
-            when = datetime.fromisoformat(doc["scheduled_at"]).astimezone(tz)
+            when = datetime.fromisoformat(doc["send_at"]).astimezone(tz)
             for post in doc["posts"]:
                 rows.setdefault(post["platform"], []).append(BulkRow(
                     when, str(entry.week), post["text"], post["message"],

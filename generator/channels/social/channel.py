@@ -91,7 +91,7 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
         composed, single = compose(edition, ctx, platform, rule, copy)
         posts += composed
         bulk.append(single)
-    return export(edition, posts, bulk)
+    return export(edition, posts, bulk, ctx.ahead(edition.send_at))
 
 
 def lower_first(text: str) -> str:

@@ -59,20 +59,25 @@ class Post:
         return f"{self.native_cw}\n{body}" if self.native_cw else body
 
 
-def export(edition: Edition, posts: list[Post], bulk: list[Post]) -> Files:
-    """Every file of the social channel; ``bulk`` holds one single post per platform."""
+def export(edition: Edition, posts: list[Post], bulk: list[Post], ahead: bool = True) -> Files:
+    """Every file of the social channel; ``bulk`` holds one single post per platform.
+
+    ``ahead``: the send time is still ahead at the build moment; otherwise posts.json
+    carries no ``scheduled_at`` (no file a tool imports holds a time in the past).
+    """
     files: Files = {post.file: post.text.encode("utf-8") for post in posts}
     for post in posts:
         if post.part == 1 and post.native_cw:
             files[f"social/{post.platform}.cw.txt"] = post.native_cw.encode("utf-8")
-    files["social/posts.json"] = posts_json(edition, posts)
+    files["social/posts.json"] = posts_json(edition, posts, ahead)
     threads = {post.platform for post in posts if post.parts > 1}
     files[BULK_FILE] = bulk_json(edition, bulk, threads)
     return files
 
 
 def bulk_json(edition: Edition, bulk: list[Post], threads: set[str]) -> bytes:
-    """``{"scheduled_at", "posts": [...]}``: what each tool's bulk row says.
+    """``{"edition", "send_at", "posts": [...]}``: what each tool's bulk row says. The
+    outbox-level bulk files are made from it, and only while ``send_at`` is ahead.
 
     ``text`` is the whole post as a tool with no content-warning field publishes it (a
     native CW as its first line); ``message`` the same without the link, for tools that
@@ -81,7 +86,7 @@ def bulk_json(edition: Edition, bulk: list[Post], threads: set[str]) -> bytes:
     """
     body = {
         "edition": edition.id,
-        "scheduled_at": edition.send_at.isoformat(),
+        "send_at": edition.send_at.isoformat(),
         "posts": [{
             "platform": post.platform,
             "label": post.rule.label,
@@ -97,7 +102,7 @@ def bulk_json(edition: Edition, bulk: list[Post], threads: set[str]) -> bytes:
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _entry(edition: Edition, post: Post) -> dict[str, Any]:
+def _entry(edition: Edition, post: Post, ahead: bool) -> dict[str, Any]:
     primary = post.count.primary
     return {
         "platform": post.platform,
@@ -117,13 +122,13 @@ def _entry(edition: Edition, post: Post) -> dict[str, Any]:
         "sensitive": post.cw is not None,
         "link": post.link,
         "hashtags": list(post.hashtags),
-        "scheduled_at": edition.send_at.isoformat(),
+        "scheduled_at": edition.send_at.isoformat() if ahead else None,
         "image_url": post.image_url,
         "alt_text": post.alt_text,
         "shortened": list(post.steps),
     }
 
 
-def posts_json(edition: Edition, posts: list[Post]) -> bytes:
-    body = [_entry(edition, post) for post in posts]
+def posts_json(edition: Edition, posts: list[Post], ahead: bool = True) -> bytes:
+    body = [_entry(edition, post, ahead) for post in posts]
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
