@@ -199,7 +199,7 @@ class Service:
             result = TickResult()
         else:
             result = self._build(weeks, now, settings)
-        if not self.stopping:
+        if not self.stopping and result.failure is None:  # a failed tick is retried whole
             self._at_send_time(now, settings)
         return result
 
