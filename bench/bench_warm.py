@@ -57,10 +57,10 @@ def run(site: Site, times: int) -> list[Figure]:
     build_weeks(project, weeks, now=NOW, durable=False)
     with Ledger(outbox.ledger_path) as ledger:
         count = len(ledger.entries())
-        published = derived_files(outbox, ledger, ctx)
+        published = derived_files(outbox, ledger, ctx, NOW)
         figures.append(Figure(
             f"  publish: {len(published)} outbox-level files from {count} editions",
-            repeat(max(3, times // 5), lambda: derived_files(outbox, ledger, ctx), ms), "ms"))
+            repeat(max(3, times // 5), lambda: derived_files(outbox, ledger, ctx, NOW), ms), "ms"))
     for figure in figures:
         print(figure)
     return figures

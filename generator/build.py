@@ -66,8 +66,8 @@ class Rendered:
         return [str(f) for f in self.findings if f.severity == "warning"]
 
 
-def context_for(project: Project) -> RenderContext:
-    return RenderContext(project.config.settings, project.config.templates_dir)
+def context_for(project: Project, now: datetime | None = None) -> RenderContext:
+    return RenderContext(project.config.settings, project.config.templates_dir, now)
 
 
 def picker_for(project: Project, ledger: Ledger) -> Picker:
@@ -85,7 +85,7 @@ def picker_for(project: Project, ledger: Ledger) -> Picker:
 
 def render_pick(project: Project, pick: Pick, now: datetime) -> Rendered:
     """Render every enabled channel for ``pick`` and run the safety guard over the result."""
-    ctx = context_for(project)
+    ctx = context_for(project, now)
     edition = make_edition(pick, project.catalogue, project.config.settings)
     files: Files = {}
     for name, renderer in enabled_renderers(ctx.settings):
@@ -137,23 +137,23 @@ def build_weeks(
                         on_result(result)
             except BaseException as exc:
                 if any(r.status in _WROTE for r in results):
-                    _publish_after_failure(outbox, ledger, project, durable, exc)
+                    _publish_after_failure(outbox, ledger, project, now, durable, exc)
                 else:
                     ledger.discard_if_unused()
                 raise
-            publish(outbox, ledger, context_for(project), durable=durable)
+            publish(outbox, ledger, context_for(project), now, durable=durable)
     return results
 
 
 _WROTE = ("new", "replaced", "repaired")
 
 
-def _publish_after_failure(outbox: Outbox, ledger: Ledger, project: Project, durable: bool,
-                           failure: BaseException) -> None:
+def _publish_after_failure(outbox: Outbox, ledger: Ledger, project: Project, now: datetime,
+                           durable: bool, failure: BaseException) -> None:
     """Weeks written before a failure still get their feeds and pages. A publishing error
     here is logged in one line, never allowed to hide the error that stopped the run."""
     try:
-        publish(outbox, ledger, context_for(project), durable=durable)
+        publish(outbox, ledger, context_for(project), now, durable=durable)
     except Exception as exc:  # reported in one line; the first failure is raised
         what = exc.report() if isinstance(exc, MindreelError) else f"{type(exc).__name__}: {exc}"
         log.warning("publishing the weeks written before the failure failed too: %s", what)

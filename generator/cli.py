@@ -22,8 +22,8 @@ from generator.errors import EXIT_BAD_INPUT, BadInput, CannotWrite, MindreelErro
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 safety check failed (nothing written); 2 bad input "
     "(schedule.yaml or data/, or damaged state mindreel cannot repair); 3 another mindreel "
-    "run holds the outbox lock; 4 cannot write (permissions, disk full; nothing "
-    "half-written)."
+    "run holds the outbox lock; 4 cannot write or send (permissions, disk full, SMTP; "
+    "nothing half-written)."
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -153,7 +153,8 @@ def init(folder: Path, empty: bool, templates: bool) -> None:
 @main.command(epilog=EXIT_CODES_HELP)
 @config_option
 @click.option(
-    "--week", "week_text", metavar="YYYY-Www", help="Build this ISO week (default: this week)."
+    "--week", "week_text", metavar="YYYY-Www",
+    help="Build this ISO week (default: the next edition to go out).",
 )
 @click.option("--from", "from_text", metavar="YYYY-Www", help="First week of a range (backfill).")
 @click.option("--to", "to_text", metavar="YYYY-Www", help="Last week of a range (backfill).")
@@ -188,6 +189,40 @@ def next_steps(outbox: Path, config_path: Path) -> str:
     config = "" if config_path == Path("schedule.yaml") else f" --config {config_path}"
     return (f"next: open {outbox / REVIEW_FILE} (the review page), or run "
             f"`mindreel preview{config}` to see it served with the archive")
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@config_option
+@handle_errors
+def publish(config_path: Path, outbox: Path | None) -> None:
+    """Refresh the public files (feeds, archive) and the review page; build nothing.
+
+    An edition appears in them once its send time has passed. Run it from cron or a
+    timer at each send time when `mindreel run` is not serving the outbox.
+    """
+    from generator.commands.publish import run_publish
+
+    run_publish(config_path, outbox)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@config_option
+@click.option("--week", "week_text", metavar="YYYY-Www",
+              help="The edition to send (default: the newest whose send time has passed).")
+@click.option("--to", "to", metavar="ADDRESS",
+              help="Send to this address instead of the list address (a test send).")
+@click.option("--resend", is_flag=True, help="Send again to a recipient it already went to.")
+@handle_errors
+def send(config_path: Path, outbox: Path | None, week_text: str | None, to: str | None,
+         resend: bool) -> None:
+    """Send an edition's email.eml by SMTP (email.smtp), once per recipient.
+
+    The password comes from the environment variable email.smtp.password_env names.
+    Exit 4 if the server cannot be reached or refuses; nothing is recorded then.
+    """
+    from generator.commands.send import run_send
+
+    run_send(config_path, outbox, week_value(week_text, "--week"), to, resend)
 
 
 @main.command(epilog=EXIT_CODES_HELP)

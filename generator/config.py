@@ -118,6 +118,9 @@ class Site(Strict):
     reply_to: EmailAddress | None = None
     tag_start: int = Field(default=2026, ge=2000, le=2100)
     """Year in the ``tag:`` URIs of feed ids; fixed once published."""
+    postal_address: Line | None = None
+    """The sender's physical postal address, printed in every email footer (CAN-SPAM
+    requires one in commercial email; ``mindreel check`` warns when it is missing)."""
 
     @property
     def domain(self) -> str:
@@ -136,17 +139,65 @@ class Channels(Strict):
     social: bool = True
 
 
+class ListmonkSettings(Strict):
+    """What ``email.listmonk.json`` needs beyond the edition (``esp: listmonk``)."""
+
+    lists: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+    """listmonk list ids; required by its campaign API (``mindreel check`` says so)."""
+    template_id: int | None = Field(default=None, ge=1)
+    """A listmonk campaign template whose body is only ``{{ template "content" . }}``."""
+
+
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class SmtpSettings(Strict):
+    """The SMTP server ``mindreel send`` hands ``email.eml`` to.
+
+    The password is never in this file: ``password_env`` names the environment
+    variable that holds it. ``security`` is ``starttls`` (usually port 587) or ``tls``
+    (implicit TLS, usually port 465); there is no clear-text mode.
+    """
+
+    host: Line
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls"] = "starttls"
+    user: Line | None = None
+    password_env: Annotated[str, Field(pattern=_ENV_NAME)] = "MINDREEL_SMTP_PASSWORD"
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    ca_file: str | None = None
+    """A PEM file of certificates to trust instead of the system's (a private relay)."""
+
+
 class EmailSettings(Strict):
-    """The email's target ESP (placeholders for unsubscribe and archive links)."""
+    """The email's target ESP (placeholders for unsubscribe and archive links) and how
+    ``mindreel run`` delivers it."""
 
     esp: Literal["plain", "listmonk", "mailchimp", "buttondown"] = "plain"
     unsubscribe_url: Annotated[HttpsUrl, AfterValidator(_no_encoded_word)]
     unsubscribe_mailto: EmailAddress | None = None
     size_budget_kb: int = Field(default=90, ge=10, le=100)
-    listmonk_template_id: int | None = Field(default=None, ge=1)
-    """A listmonk campaign template whose body is only ``{{ template "content" . }}``."""
-    listmonk_lists: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
-    """listmonk list ids for email.listmonk.json; empty leaves them to the importer."""
+    listmonk: ListmonkSettings = ListmonkSettings()
+    delivery: Literal["none", "smtp"] = "none"
+    """``smtp``: ``mindreel run`` sends each edition to the list address at its send time."""
+    smtp: SmtpSettings | None = None
+
+    @model_validator(mode="after")
+    def _listmonk_lists(self) -> EmailSettings:
+        if self.esp == "listmonk" and not self.listmonk.lists:
+            raise ValueError("esp: listmonk needs listmonk.lists (the list ids the campaign "
+                             "goes to): listmonk's campaign API refuses a campaign without")
+        return self
+
+    @model_validator(mode="after")
+    def _smtp_configured(self) -> EmailSettings:
+        if self.delivery == "smtp" and self.smtp is None:
+            raise ValueError("delivery: smtp needs an smtp section (host, port, security, "
+                             "user, password_env)")
+        if self.delivery == "smtp" and self.esp != "plain":
+            raise ValueError(f"delivery: smtp sends email.eml as it is, so it needs esp: plain "
+                             f"(esp: {self.esp} leaves that ESP's placeholders in it)")
+        return self
 
 
 class FeedSettings(Strict):

@@ -122,6 +122,7 @@ class SiteView:
     sender_address: str
     reply_to: str | None
     tag_start: int
+    postal_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,7 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
             site.sender_address,
             site.reply_to,
             site.tag_start,
+            site.postal_address,
         ),
         links=links,
         help_page=site.url(HELP_PAGE),

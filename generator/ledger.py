@@ -2,7 +2,8 @@
 
 A SQLite file under the outbox (stdlib sqlite3). The picker reads it as history, the
 feeds are rebuilt whole from it, and the scheduler compares it with the calendar to
-find missed weeks. One row per ISO week; rebuilding a week replaces its row.
+find missed weeks. One row per ISO week; rebuilding a week replaces its row. The
+``sent`` table records each (week, recipient) that ``mindreel send`` handed to SMTP.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from generator.weeks import IsoWeek
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: editions; 2: adds ``sent`` (an older ledger gains it when opened for writing)."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
     week          TEXT PRIMARY KEY,
@@ -41,6 +43,14 @@ CREATE TABLE IF NOT EXISTS editions (
     item          TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS editions_by_ordinal ON editions (week_ordinal);
+CREATE TABLE IF NOT EXISTS sent (
+    week          TEXT NOT NULL,
+    recipient     TEXT NOT NULL,
+    message_id    TEXT NOT NULL,
+    sent_at       TEXT NOT NULL,
+    reply         TEXT NOT NULL,
+    PRIMARY KEY (week, recipient)
+);
 """
 
 
@@ -56,6 +66,17 @@ class LedgerEntry:
     content_hash: str
     built_at: str
     item: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """One edition handed to an SMTP server for one recipient, and what the server said."""
+
+    week: IsoWeek
+    recipient: str
+    message_id: str
+    sent_at: str
+    reply: str
 
 
 class Ledger:
@@ -134,7 +155,7 @@ class Ledger:
             log.warning("%s", note)
             with _environment(self.path):
                 db, state = self._connect(), "empty"
-        if state == "empty":
+        if state in ("empty", "old"):  # a new file, or one that lacks the newer tables
             with _environment(self.path):
                 db.executescript(_SCHEMA)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -258,6 +279,21 @@ class Ledger:
             with closing(self._db.execute("SELECT week, item FROM editions")) as cur:
                 return {week for week, item in cur if not _is_object(item)}
 
+    def sent(self, week: IsoWeek, recipient: str) -> SentRecord | None:
+        """The record of ``week`` sent to ``recipient`` (case-insensitive), if any."""
+        sql = "SELECT * FROM sent WHERE week = ? AND recipient = ?"
+        with closing(self._db.execute(sql, (str(week), recipient.casefold()))) as cur:
+            row = cur.fetchone()
+        return SentRecord(IsoWeek.parse(row[0]), *row[1:]) if row else None
+
+    def record_sent(self, entry: SentRecord) -> None:
+        """Insert, or replace (a deliberate resend replaces the earlier record)."""
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?)",
+                             (str(entry.week), entry.recipient.casefold(), entry.message_id,
+                              entry.sent_at, entry.reply))
+
     def _iter(self, sql: str, args: tuple[Any, ...] = ()) -> Iterator[LedgerEntry]:
         with closing(self._db.execute(sql, args)) as cur:
             for row in cur:
@@ -283,7 +319,8 @@ _COLUMNS = ["week", "week_ordinal", "feature_kind", "feature_id", "reason", "sen
 
 
 def _check(db: sqlite3.Connection, path: Path) -> str:
-    """"empty" for a new file, "ok" for a whole ledger; ``_Damaged``, ``DatabaseError`` or
+    """"empty" for a new file, "ok" for a whole ledger, "old" for a whole one of an older
+    schema; ``_Damaged``, ``DatabaseError`` or
     ``DamagedState`` (newer schema) otherwise."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
@@ -294,7 +331,7 @@ def _check(db: sqlite3.Connection, path: Path) -> str:
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     if version == 0 and not tables:
         return "empty"
-    if version < SCHEMA_VERSION:
+    if version < 1:
         raise _Damaged("not a mindreel ledger")
     columns = [row[1] for row in db.execute("PRAGMA table_info(editions)")]
     if columns != _COLUMNS:
@@ -303,7 +340,7 @@ def _check(db: sqlite3.Connection, path: Path) -> str:
     verdict = db.execute("PRAGMA quick_check").fetchone()[0]
     if verdict != "ok":
         raise _Damaged(f"SQLite's check: {verdict}")
-    return "ok"
+    return "ok" if version == SCHEMA_VERSION else "old"
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:

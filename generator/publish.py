@@ -1,50 +1,115 @@
-"""Outbox-level files derived from the ledger: feeds, the web archive, the review page.
+"""Outbox-level files derived from the ledger: feeds, the web archive, the review page and
+the social tools' bulk files.
 
-They are rewritten whole at every build, never appended to, so a crash or a rebuild
+They are rewritten whole at every publish, never appended to, so a crash or a rebuild
 can neither duplicate nor lose an item. Each file is replaced atomically.
+
+Nothing public before its send time: the feeds, the archive index, the archive pages
+and their previous/next links hold only editions whose send time is at or before the
+publishing moment ``now``. An edition built ahead stays in its folder and on the review
+page (as upcoming) until a publish after its send time (``mindreel run`` publishes at
+every send time; ``mindreel publish`` does it from cron). Archive pages of editions that
+are not public (any more) are removed, and so are bulk files that would be empty.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from itertools import chain
 
 from generator.channels import Files, RenderContext
-from generator.ledger import Ledger
+from generator.ledger import Ledger, LedgerEntry
 from generator.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
+ARCHIVE_PAGES = "archive"
+BULK_DIR = "social"
 
-def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext
+
+def is_public(entry: LedgerEntry, now: datetime) -> bool:
+    """True once the edition's send time has come."""
+    return datetime.fromisoformat(entry.send_at) <= now
+
+
+def public_entries(entries: Iterable[LedgerEntry], now: datetime) -> Iterator[LedgerEntry]:
+    """The entries (in their order) whose send time has come at ``now``."""
+    return (entry for entry in entries if is_public(entry, now))
+
+
+def latest_public(ledger: Ledger, count: int, now: datetime) -> list[LedgerEntry]:
+    """The ``count`` newest public editions, newest first (one pass, ``count`` held)."""
+    window: deque[LedgerEntry] = deque(maxlen=count)
+    window.extend(public_entries(ledger.iter_entries(), now))
+    return list(reversed(window))
+
+
+def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext, now: datetime
                        ) -> Iterator[tuple[str, bytes]]:
     """Every outbox-level file, one at a time (a long archive never sits in memory whole)."""
     published: set[str] = set()
     if ctx.settings.channels.feeds:
         from generator.channels.web import feeds, pages
 
-        for rel, data in chain(feeds.render_feeds(ledger.latest(ctx.settings.feeds.items),
-                                                  ctx).items(),
-                               pages.iter_archive(ledger.iter_entries(), ctx)):
+        public = public_entries(ledger.iter_entries(), now)
+        for rel, data in chain(
+                feeds.render_feeds(latest_public(ledger, ctx.settings.feeds.items, now),
+                                   ctx).items(),
+                pages.iter_archive(public, ctx)):
             published.add(rel)
             yield rel, data
+    if ctx.settings.channels.social:
+        from generator.channels.social.bulk import bulk_files
+
+        upcoming = [e for e in ledger.iter_entries() if not is_public(e, now)]
+        yield from bulk_files(outbox, upcoming, ctx.settings, now).items()
     from generator.review import render_review
 
     yield from render_review(outbox, ledger.iter_entries(), ctx,
-                             published=frozenset(published)).items()
+                             published=frozenset(published), now=now).items()
 
 
-def derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext) -> Files:
+def derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext, now: datetime) -> Files:
     """Every outbox-level file, rendered in memory."""
-    return dict(iter_derived_files(outbox, ledger, ctx))
+    return dict(iter_derived_files(outbox, ledger, ctx, now))
 
 
-def publish(outbox: Outbox, ledger: Ledger, ctx: RenderContext, durable: bool = True) -> list[str]:
-    """Write the derived files that changed; return their paths (sorted)."""
-    written = [rel for rel, data in iter_derived_files(outbox, ledger, ctx)
-               if outbox.write_file(rel, data, durable=durable)]
+def publish(outbox: Outbox, ledger: Ledger, ctx: RenderContext, now: datetime,
+            durable: bool = True) -> list[str]:
+    """Write the derived files that changed and remove stale ones; return their paths.
+
+    Stale: an archive page or a bulk file that this publish did not produce (an edition
+    not yet sent, or a bulk file with no upcoming post left).
+    """
+    produced: set[str] = set()
+    written: list[str] = []
+    for rel, data in iter_derived_files(outbox, ledger, ctx, now):
+        produced.add(rel)
+        if outbox.write_file(rel, data, durable=durable):
+            written.append(rel)
+    for rel in _stale(outbox, produced, ctx):
+        (outbox.root / rel).unlink(missing_ok=True)
+        written.append(rel)
+        log.info("removed %s (not public, or nothing left to import)", rel)
     written.sort()
     if written:
         log.info("published %s", ", ".join(written))
     return written
+
+
+def _stale(outbox: Outbox, produced: set[str], ctx: RenderContext) -> list[str]:
+    """Archive pages and bulk files on disk that this publish did not produce (only for a
+    channel that is on: switching one off leaves its files alone)."""
+    found = []
+    switches = ctx.settings.channels
+    kinds = [(ARCHIVE_PAGES, "*.html")] if switches.feeds else []
+    kinds += [(BULK_DIR, "*/*.csv")] if switches.social else []
+    for folder, pattern in kinds:
+        base = outbox.root / folder
+        if base.is_dir():
+            found += [str(p.relative_to(outbox.root)) for p in sorted(base.glob(pattern))
+                      if p.is_file()]
+    return [rel for rel in found if rel not in produced]

@@ -7,6 +7,10 @@ compare the wall clock with the ledger (``due_weeks``). A send time missed while
 machine slept, the clock jumped or the service was down is therefore found by the next
 check, and nothing is built twice: the ledger says what exists.
 
+At each send time (and at the first wake-up after it) the public files are refreshed,
+so the edition appears in the feeds and archive when its email goes out, and with
+``email.delivery: smtp`` the email is sent (``generator.send.service``).
+
 One writer: the service holds ``.mindreel/service.lock`` (a second ``run`` exits 3 at
 once) and the outbox lock for its whole life (``mindreel build`` waits briefly, then
 exits 3). Its own builds run in the scheduler's thread and take the outbox lock again,
@@ -159,6 +163,7 @@ class Service:
         self.retry_note = "; will retry at the next check"
         self._scheduler: BlockingScheduler | None = None
         self._send_spec: tuple[str, str, str] | None = None
+        self._published_for: IsoWeek | None = None
 
     def request_stop(self, reason: str) -> None:
         """Ask the service to stop after the week being written (safe in a signal handler)."""
@@ -191,8 +196,33 @@ class Service:
                 self.events.emit("caught up", f"nothing missed; latest edition {latest}"
                                  if latest else "nothing built yet; waiting for the send time",
                                  policy=settings.service.catch_up)
-            return TickResult()
-        return self._build(weeks, now, settings)
+            result = TickResult()
+        else:
+            result = self._build(weeks, now, settings)
+        if not self.stopping and result.failure is None:  # a failed tick is retried whole
+            self._at_send_time(now, settings)
+        return result
+
+    def _at_send_time(self, now: datetime, settings: Settings) -> None:
+        """Once per send time: refresh the public files; with ``email.delivery: smtp``,
+        send the edition (retried at each check while it fails, within the grace time)."""
+        from generator.send.service import publish_now, send_due
+
+        week = latest_send_week(now, settings)
+        try:
+            if self._published_for != week:
+                changed = publish_now(self.config_path, self.outbox.root, now)
+                self._published_for = week
+                if changed:
+                    self.events.emit("published", f"public as of {now.isoformat()}: "
+                                     f"{len(changed)} file(s) changed", week=week)
+            sent = send_due(self.config_path, self.outbox.root, now)
+        except Exception as exc:  # a failed send must not take the service down
+            self._failed(week, exc)
+            return
+        if sent is not None:
+            self.events.emit("sent", f"to {sent.recipient} {sent.message_id} "
+                             f"(server: {sent.accepted})", week=sent.week)
 
     def _build(self, weeks: list[IsoWeek], now: datetime, settings: Settings) -> TickResult:
         result = TickResult()

@@ -8,7 +8,7 @@ right across DST changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -112,3 +112,15 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     last = nxt - timedelta(days=1)
     return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def next_to_send(now: datetime, weekday: str, at: time, tz: ZoneInfo,
+                 skipped: Collection[IsoWeek] = ()) -> IsoWeek:
+    """The earliest week whose send time is still ahead of ``now`` and that is not skipped.
+
+    Before this week's send time that is this week; at or after it, next week.
+    """
+    week = current_week(now, tz)
+    while week.send_at(weekday, at, tz) <= now or week in skipped:
+        week = week + 1
+    return week

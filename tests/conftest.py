@@ -43,6 +43,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def public_by(last: str) -> datetime:
+    """A build moment at which every fixture week up to ``last`` has gone out (its send
+    time, Monday 09:00 in Seoul, or NOW if later): for tests that read the public files."""
+    seoul = ZoneInfo("Asia/Seoul")
+    send = IsoWeek.parse(last).send_at("mon", datetime(2000, 1, 1, 9).time(), seoul)
+    return max(NOW, send)
+
+
 def copy_site(dest: Path, extra_yaml: str = "") -> Path:
     """Copy the fixture site to ``dest``; return the path of its schedule.yaml."""
     shutil.copytree(FIXTURE_SITE, dest, dirs_exist_ok=True)

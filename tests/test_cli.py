@@ -17,11 +17,12 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_build_prints_where_it_wrote(folder: Path) -> None:
+    # NOW is Wednesday of W48, after its Monday send: the next edition to go out is W49.
     result = mindreel("build", cwd=folder)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("2026-W48: wrote ")
-    assert result.stdout.splitlines()[0].endswith("-> outbox/2026-W48")
-    assert (folder / "outbox" / "2026-W48" / "manifest.json").is_file()
+    assert result.stdout.startswith("2026-W49: wrote ")
+    assert result.stdout.splitlines()[0].endswith("-> outbox/2026-W49")
+    assert (folder / "outbox" / "2026-W49" / "manifest.json").is_file()
 
 
 def test_build_uses_the_schedule_timezone_for_this_week(folder: Path) -> None:

@@ -25,13 +25,28 @@ from generator.errors import BadInput, ChannelError
 from generator.project import Project, load_project
 from tests.conftest import GOLDEN_EDITIONS, copy_site, edition_of
 
-FILES = {"email.html", "email.txt", "email.eml", "email.listmonk.json"}
+FILES = {"email.html", "email.txt", "email.eml"}
+ESP_FILE = {"listmonk": "email.listmonk.json", "buttondown": "email.buttondown.json"}
 UNSUBSCRIBE = "https://mindreel.example.org/unsubscribe?list=weekly"
 PLACEHOLDERS = {
     "listmonk": ("{{ UnsubscribeURL }}", "{{ MessageURL }}"),
     "mailchimp": ("*|UNSUB|*", "*|ARCHIVE|*"),
     "buttondown": ("{{ unsubscribe_url }}", None),
 }
+def esp_line(esp: str) -> str:
+    """The schedule.yaml line that chooses ``esp`` (listmonk needs its list ids too)."""
+    return f"esp: {esp}" + ("\n  listmonk: {lists: [3]}" if esp == "listmonk" else "")
+
+
+def esp_texts(files: dict[str, bytes], esp: str) -> list[str]:
+    """Every text value of the ESP's hand-off file (none for plain and Mailchimp)."""
+    if esp not in ESP_FILE:
+        return []
+    doc = json.loads(files[ESP_FILE[esp]])
+    values = [v for v in doc.values() if isinstance(v, str)]
+    return values + [v for h in doc.get("headers", []) for v in h.values()]
+
+
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }} {% if 1 %}x{% endif %} {# c #} *|UNSUB|*"
 
 
@@ -207,15 +222,16 @@ def test_without_mailto_only_the_https_url(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("esp", sorted(PLACEHOLDERS))
 def test_esp_placeholders_reach_every_part_literally(esp: str, tmp_path: Path) -> None:
-    project = site_with(tmp_path / "s", {"esp: plain": f"esp: {esp}"})
+    project = site_with(tmp_path / "s", {"esp: plain": esp_line(esp)})
     files = render(project)
+    assert set(files) == FILES | ({ESP_FILE[esp]} if esp in ESP_FILE else set())
     unsubscribe, archive = PLACEHOLDERS[esp]
     html = files["email.html"].decode("utf-8")
     text = files["email.txt"].decode("utf-8")
-    campaign = json.loads(files["email.listmonk.json"])
     assert f'href="{unsubscribe}"' in html
     assert f"\n{unsubscribe}\n" in text
-    assert unsubscribe in campaign["body"] and unsubscribe in campaign["altbody"]
+    if esp in ESP_FILE:
+        assert any(unsubscribe in value for value in esp_texts(files, esp))
     page = "https://mindreel.example.org/archive/2026-W48.html"
     if archive is None:
         assert f'href="{page}"' in html and page in text
@@ -238,36 +254,6 @@ def test_plain_preset_uses_real_urls(project: Project) -> None:
         assert archive is None or archive not in html + text
 
 
-def test_listmonk_campaign_json(tmp_path: Path) -> None:
-    project = site_with(tmp_path / "s", {
-        "esp: plain": "esp: listmonk\n  listmonk_template_id: 4\n  listmonk_lists: [1, 3]"})
-    files = render(project)
-    raw = files["email.listmonk.json"]
-    campaign = json.loads(raw)
-    assert raw == (json.dumps(campaign, ensure_ascii=False, sort_keys=True, indent=2)
-                   + "\n").encode("utf-8")
-    assert campaign == {
-        "name": "mindreel 2026-W48: Marathon",
-        "subject": "This week: Marathon (말아톤, 2005)",
-        "from_email": "mindreel <editor@mindreel.example.org>",
-        "type": "regular",
-        "content_type": "html",
-        "body": files["email.html"].decode("utf-8"),
-        "altbody": files["email.txt"].decode("utf-8"),
-        "send_at": "2026-11-23T09:00:00+09:00",
-        "messenger": "email",
-        "headers": [{"List-Id": '"mindreel" <weekly.mindreel.example.org>'}],
-        "tags": ["film"],
-        "template_id": 4,
-        "lists": [1, 3],
-    }
-
-
-def test_listmonk_json_leaves_lists_to_the_importer(project: Project) -> None:
-    campaign = json.loads(render(project)["email.listmonk.json"])
-    assert "lists" not in campaign and "template_id" not in campaign
-
-
 # --- hostile catalogue text --------------------------------------------------------------
 
 def _hostile_marathon(films: list[dict[str, object]]) -> None:
@@ -284,11 +270,11 @@ def _esp_syntax(text: str) -> list[str]:
 
 @pytest.mark.parametrize("esp", ["plain", *sorted(PLACEHOLDERS)])
 def test_hostile_text_is_escaped_or_inert_everywhere(esp: str, tmp_path: Path) -> None:
-    project = site_with(tmp_path / "s", {"esp: plain": f"esp: {esp}"}, films=_hostile_marathon)
+    project = site_with(tmp_path / "s", {"esp: plain": esp_line(esp)}, films=_hostile_marathon)
     files = render(project)
     html = files["email.html"].decode("utf-8")
     text = files["email.txt"].decode("utf-8")
-    campaign = json.loads(files["email.listmonk.json"])
+    handed = esp_texts(files, esp)
     message = parse_eml(files["email.eml"])
     page = outline(html)
     # No markup from the catalogue: the script is text a reader sees, never an element.
@@ -296,18 +282,22 @@ def test_hostile_text_is_escaped_or_inert_everywhere(esp: str, tmp_path: Path) -
     assert "<script" not in html and "&lt;script&gt;" in html
     assert "alert(1)" in "".join(page.text)
     # Jinja never evaluated catalogue text.
-    assert "49" not in html + text + campaign["name"] + str(message["Subject"])
+    assert "49" not in html + text + "".join(handed) + str(message["Subject"])
     # Only our own placeholders are live ESP syntax; catalogue syntax is broken up.
     expected = [p for p in PLACEHOLDERS.get(esp, ()) if p]
-    for output in (html, text, campaign["body"], campaign["altbody"]):
+    if esp == "mailchimp":  # the list's postal address
+        expected += ["*|HTML:LIST_ADDRESS_HTML|*", "*|LIST:ADDRESSLINE|*"]
+    for output in (html, text):
         found = _esp_syntax(output)
         if esp == "plain":
             assert "{{ 7*7 }}" in output
         else:
             assert found and set(found) <= set(expected), found
+    for value in handed:  # the ESP file: never live catalogue syntax
+        assert set(_esp_syntax(value)) <= set(expected), value
+    assert esp not in ESP_FILE or any("7*7" in value for value in handed)
     if esp != "plain":
-        for value in (campaign["subject"], campaign["name"], str(message["Subject"])):
-            assert not _esp_syntax(value) and "7*7" in value
+        assert not _esp_syntax(str(message["Subject"])) and "7*7" in str(message["Subject"])
 
 
 def test_crlf_in_a_title_never_starts_a_header(project: Project, ctx: RenderContext) -> None:
@@ -324,8 +314,7 @@ def test_crlf_in_a_title_never_starts_a_header(project: Project, ctx: RenderCont
     assert "Bcc" not in message
     assert message["Subject"] == (
         "This week: Marathon Bcc: victim@example.org <p>body</p> (말아톤, 2005)")
-    campaign = json.loads(files["email.listmonk.json"])
-    assert "\n" not in campaign["subject"] and "\r" not in campaign["name"]
+    assert "email.listmonk.json" not in files  # esp: plain writes no ESP file
 
 
 def test_the_catalogue_refuses_a_title_with_a_line_break(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from generator.channels import RenderContext
 from generator.channels.web.feeds import render_feeds
 from generator.project import load_project
 from generator.weeks import IsoWeek, week_range
-from tests.conftest import NOW, copy_site
+from tests.conftest import copy_site, public_by
 
 FEEDS_ONLY = "channels: {email: false, feeds: true, social: false}\n"
 BASE = "https://mindreel.example.org"
@@ -46,10 +46,12 @@ def make_site(root: Path, items: int | None = None) -> Path:
     return schedule
 
 
-def build(schedule: Path, first: str, last: str) -> Path:
+def build(schedule: Path, first: str, last: str, public_to: str | None = None) -> Path:
+    """Build ``first``..``last`` at a moment when every week to ``public_to`` (default
+    ``last``) has gone out."""
     project = load_project(schedule)
     weeks = list(week_range(IsoWeek.parse(first), IsoWeek.parse(last)))
-    build_weeks(project, weeks, now=NOW, durable=False)
+    build_weeks(project, weeks, now=public_by(public_to or last), durable=False)
     return project.config.outbox
 
 
@@ -256,7 +258,7 @@ def test_ids_never_change(tmp_path: Path) -> None:
     before = json.loads((outbox / "2026-W50" / "item.json").read_bytes())
     edit_film(schedule, "silenced", synopsis={"en": "A teacher and a human-rights worker help "
                                                     "Deaf students be heard in court."})
-    outbox = build(schedule, "2026-W50", "2026-W50")
+    outbox = build(schedule, "2026-W50", "2026-W50", public_to="2027-W02")
     after = json.loads((outbox / "2026-W50" / "item.json").read_bytes())
     assert after["content_html"] != before["content_html"]
     assert after["id"] == before["id"] == "tag:mindreel.example.org,2026:edition/2026-W50"

@@ -407,6 +407,8 @@ def prepare(site: Site, feature: str, esp: str) -> None:
     def pin(data: Any) -> None:
         data["pins"] = {**data.get("pins", {}), WEEK: feature}
         data["email"]["esp"] = esp
+        if esp == "listmonk":
+            data["email"]["listmonk"] = {"lists": [3]}
 
     site.edit("schedule.yaml", pin)
 

@@ -4,13 +4,12 @@ helpline and the content warning, and the files scheduling tools import parse ba
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from generator.catalogue import Catalogue, load_catalogue
 from generator.channels import Files, RenderContext
 from generator.channels.social.channel import render
 from generator.channels.social.count import count, hashtags_in
-from generator.channels.social.export import BUFFER_HEADER
 from generator.channels.social.rules import PlatformRule, platform_rules
 from generator.config import PLATFORM_LIST, SocialSettings
 from generator.edition import Edition, RegionView, make_edition
@@ -35,6 +33,7 @@ from tests.conftest import FIXTURE_SITE, GOLDEN_EDITIONS, REPO, copy_site, editi
 FIRST_WEEK = IsoWeek(2026, 48)
 ERROR = re.compile(r"^(?P<platform>[a-z]+): post for (?P<edition>\d{4}-W\d\d) "
                    r"(is \d+/\d+ [a-z ]+ after every shortening step"
+                   r"(?: \(the single post for bulk import\))?"
                    r"|contains characters \w+ rejects)"
                    r"; shorten the (title of '[a-z0-9-]+' in data/films\.yaml or the "
                    r"|name or )tagline_short of theme '[a-z0-9-]+' in data/themes\.yaml$")
@@ -329,8 +328,8 @@ def test_alt_text_travels_with_the_first_part(project: Project, ctx: RenderConte
         expected = (alt, "https://img.example.org/silenced.jpg") if post["part"] == 1 else (None,
                                                                                             None)
         assert (post["alt_text"], post["image_url"]) == expected
-    row = read_csv(files["social/buffer/x.csv"])[1]
-    assert row[1] == "https://img.example.org/silenced.jpg"
+    bulk = json.loads(files["social/bulk.json"])["posts"]
+    assert {p["image_url"] for p in bulk} == {"https://img.example.org/silenced.jpg"}
 
 
 def test_too_long_alt_text_fails_rather_than_being_cut(project: Project,
@@ -383,54 +382,50 @@ def test_instagram_counts_hashtags_in_the_title_too(project: Project, ctx: Rende
     assert len(hashtags_in(post["text"])) == 5 and len(post["hashtags"]) == 3
 
 
-# --- bulk-import files ------------------------------------------------------------------
-
-CSV_RECORDS = re.compile(r'(?:"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*\r\n)+', re.DOTALL)
-
-
-def read_csv(data: bytes) -> list[list[str]]:
-    assert data.startswith(b"\xef\xbb\xbf"), "no BOM"
-    text = data.decode("utf-8-sig")
-    assert CSV_RECORDS.fullmatch(text), "not every field quoted, or not CRLF"
-    return list(csv.reader(io.StringIO(text, newline="")))
-
+# --- the bulk post per platform (social/bulk.json) ------------------------------------
 
 @pytest.fixture
 def silenced_files(project: Project, ctx: RenderContext) -> Iterator[Files]:
     yield render(edition_of(project, "2026-W50", "silenced"), ctx)
 
 
-def test_buffer_csv_parses_back_exactly(silenced_files: Files) -> None:
+def bulk_posts(files: Files) -> dict[str, dict[str, Any]]:
+    doc = json.loads(files["social/bulk.json"])
+    return {p["platform"]: p for p in doc["posts"]}
+
+
+def test_bulk_post_is_part_one_where_nothing_threads(silenced_files: Files) -> None:
     firsts = {p["platform"]: p for p in posts_of(silenced_files) if p["part"] == 1}
-    for platform in PLATFORM_LIST:
-        rows = read_csv(silenced_files[f"social/buffer/{platform}.csv"])
-        assert rows[0] == list(BUFFER_HEADER) == ["Text", "Image URL", "Tags", "Posting Time"]
-        assert len(rows) == 2
-        text, image, tags, when = rows[1]
-        post = firsts[platform]
-        expected = post["text"] if platform != "mastodon" else f"{post['cw']}\n{post['text']}"
-        assert text == expected  # Hangul and newlines round-trip exactly
-        assert "도가니" in text and (image, tags, when) == ("", "", "2026-12-07 09:00")
+    for platform, post in bulk_posts(silenced_files).items():
+        first = firsts[platform]
+        assert post["standalone"] is (first["parts"] > 1)
+        if post["standalone"]:
+            continue
+        expected = first["text"] if platform != "mastodon" else f"{first['cw']}\n{first['text']}"
+        assert post["text"] == expected and "도가니" in post["text"]
+        assert post["link"] == first["link"] and post["link"] not in post["message"]
 
 
-def test_mastodon_csv_rows_carry_the_cw_and_still_fit(silenced_files: Files) -> None:
+def test_mastodon_bulk_text_carries_the_cw_and_still_fits(silenced_files: Files) -> None:
     rule = platform_rules(SocialSettings())["mastodon"]
-    text = read_csv(silenced_files["social/buffer/mastodon.csv"])[1][0]
+    text = bulk_posts(silenced_files)["mastodon"]["text"]
     assert text.startswith("CW: sexual violence, child abuse, suicide\n")
     assert count(text, rule).fits
 
 
-def test_hootsuite_csv_parses_back_exactly(silenced_files: Files) -> None:
-    firsts = {p["platform"]: p for p in posts_of(silenced_files) if p["part"] == 1}
-    for platform in PLATFORM_LIST:
-        rows = read_csv(silenced_files[f"social/hootsuite/{platform}.csv"])
-        assert len(rows) == 1  # no header row
-        when, message, link = rows[0]
-        post = firsts[platform]
-        assert when == "12/07/2026 09:00"
-        assert link == (post["link"] or "")
-        assert link and link not in message and "도가니" in message
-        assert message.startswith("CW: sexual violence, child abuse, suicide\n")
+def test_a_threaded_platform_gets_a_standalone_bulk_post(project: Project,
+                                                        ctx: RenderContext) -> None:
+    files = render(edition_of(project, "2026-W49", "depression"), ctx)
+    threaded = {p["platform"] for p in posts_of(files) if p["parts"] > 1}
+    assert threaded >= {"x", "bluesky"}
+    rules = platform_rules(SocialSettings())
+    for platform, post in bulk_posts(files).items():
+        assert post["standalone"] is (platform in threaded)
+        text = post["text"]
+        assert not re.search(r"(?m)^\d/\d$", text), "a thread number in a single post"
+        assert post["link"] and post["link"] in text
+        assert "Depression" in text and "109" in text  # title and the primary helpline
+        assert count(text, rules[platform]).fits
 
 
 def test_posts_json_describes_each_post(silenced_files: Files) -> None:
@@ -440,12 +435,20 @@ def test_posts_json_describes_each_post(silenced_files: Files) -> None:
     posts = posts_of(silenced_files)
     assert all(set(p) == keys for p in posts)
     assert {p["scheduled_at"] for p in posts} == {"2026-12-07T09:00:00+09:00"}
+
     units = {p["platform"]: p["unit"] for p in posts}
     assert units == {"x": "weighted characters", "bluesky": "graphemes", "mastodon": "graphemes",
                      "threads": "characters", "instagram": "characters",
                      "linkedin": "characters", "facebook": "characters"}
     bluesky = next(p for p in posts if p["platform"] == "bluesky")
     assert [c["unit"] for c in bluesky["checks"]] == ["graphemes", "bytes"]
+
+
+def test_a_past_send_time_is_not_scheduled(project: Project) -> None:
+    late = RenderContext(project.config.settings, project.config.templates_dir,
+                         datetime(2026, 12, 8, tzinfo=UTC))
+    files = render(edition_of(project, "2026-W50", "silenced"), late)
+    assert {p["scheduled_at"] for p in posts_of(files)} == {None}
 
 
 def test_every_file_is_listed_by_path(silenced_files: Files) -> None:

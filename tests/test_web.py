@@ -18,7 +18,7 @@ from generator.ledger import Ledger, LedgerEntry
 from generator.outbox import Outbox
 from generator.project import Project, load_project
 from generator.weeks import IsoWeek, week_range
-from tests.conftest import GOLDEN_EDITIONS, NOW, copy_site, edition_of
+from tests.conftest import GOLDEN_EDITIONS, NOW, copy_site, edition_of, public_by
 
 FEEDS_ONLY = "channels: {email: false, feeds: true, social: false}\n"
 BASE = "https://mindreel.example.org"
@@ -31,7 +31,7 @@ def build(schedule: Path, first: str, last: str) -> Path:
     """Build a range through the real flow; return the outbox."""
     project = load_project(schedule)
     weeks = list(week_range(IsoWeek.parse(first), IsoWeek.parse(last)))
-    build_weeks(project, weeks, now=NOW, durable=False)
+    build_weeks(project, weeks, now=public_by(last), durable=False)
     return project.config.outbox
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,19 @@ from generator.edition import Edition
 
 @dataclass(frozen=True)
 class RenderContext:
-    """What channels may read besides the edition: settings and the templates folder."""
+    """What channels may read besides the edition: settings and the templates folder.
+
+    ``now`` is the build moment. Channels never read the clock; import files use it only
+    to leave out a send time that has already passed (None: every send time is ahead).
+    """
 
     settings: Settings
     templates_dir: Path
+    now: datetime | None = None
+
+    def ahead(self, when: datetime) -> bool:
+        """True if ``when`` is still in the future at the build moment."""
+        return self.now is None or when > self.now
 
 
 Files = dict[str, bytes]

@@ -12,7 +12,7 @@ from generator import clock
 from generator.build import BuildResult, build_weeks
 from generator.errors import BadInput, Problem
 from generator.project import Project, load_project
-from generator.weeks import IsoWeek, current_week, week_range
+from generator.weeks import IsoWeek, current_week, next_to_send, week_range
 
 _VERBS = {
     "new": "wrote",
@@ -41,7 +41,6 @@ def run_build(
     """Build; return the outbox folder written to."""
     now = clock.now()
     project = load_project(config_path, outbox)
-    settings = project.config.settings
     if week is not None and (first or last):
         raise BadInput([Problem("--week", 0, "", "use either --week or --from/--to, not both")])
     if (first is None) != (last is None):
@@ -52,12 +51,47 @@ def run_build(
         weeks = list(week_range(first, last))
         _build_range(project, weeks, now, rebuild)
         return project.config.outbox
-    target = week or current_week(now, settings.tz)
+    target = week if week is not None else _default_week(project, now)
+    if week is not None:
+        _warn_if_past(project, week, now)
     results = build_weeks(project, [target], now=now, rebuild=True)
     for result in results:
         _print_warnings(result)
         click.echo(describe(result))
     return project.config.outbox
+
+
+def _when(at: datetime) -> str:
+    return f"{at:%a %d %b %Y %H:%M %Z}"
+
+
+def _default_week(project: Project, now: datetime) -> IsoWeek:
+    """The next edition to go out, said on stderr with the reason."""
+    settings = project.config.settings
+    send = settings.send
+    skipped = {IsoWeek.parse(w) for w in settings.skips}
+    target = next_to_send(now, send.weekday, send.clock, settings.tz, skipped)
+    at = target.send_at(send.weekday, send.clock, settings.tz)
+    this = current_week(now, settings.tz)
+    this_at = this.send_at(send.weekday, send.clock, settings.tz)
+    if target == this:
+        why = "this week's send time is still ahead"
+    elif this_at <= now:
+        why = f"{this}'s send time, {_when(this_at)}, has passed"
+    else:
+        why = f"{this} is skipped in schedule.yaml"
+    click.echo(f"building {target}, the next edition to go out ({_when(at)}): {why}; "
+               "--week chooses another", err=True)
+    return target
+
+
+def _warn_if_past(project: Project, week: IsoWeek, now: datetime) -> None:
+    settings = project.config.settings
+    at = week.send_at(settings.send.weekday, settings.send.clock, settings.tz)
+    if at <= now:
+        click.echo(f"warning: {week}'s send time {_when(at)} has passed: it is public at "
+                   "once (feeds, archive), and its import files carry no send time",
+                   err=True)
 
 
 def _print_warnings(result: BuildResult) -> None:

@@ -8,7 +8,7 @@ import click
 
 from generator import clock
 from generator.errors import BadInput
-from generator.project import load_project
+from generator.project import Project, load_project
 from generator.sources import refused_source_problems
 
 
@@ -23,6 +23,19 @@ def run_check(config_path: Path, outbox: Path | None) -> None:
         f"{len(cat.themes)} themes, {len(cat.regions)} helpline regions, "
         f"{len(cat.observances)} observances"
     )
+    for warning in config_warnings(project):
+        click.echo(f"warning: {warning}", err=True)
+
+
+def config_warnings(project: Project) -> list[str]:
+    """Settings that are allowed but probably wrong; reported, never fatal."""
+    settings = project.config.settings
+    warnings = []
+    if settings.site.postal_address is None and settings.email.esp != "mailchimp":
+        warnings.append(
+            f"{project.config.doc.name}: site.postal_address is not set: commercial email "
+            "must carry a physical postal address (CAN-SPAM); it goes in every email footer")
+    return warnings
 
 
 def run_catalogue(config_path: Path, outbox: Path | None) -> None:

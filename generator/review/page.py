@@ -11,6 +11,7 @@ import base64
 import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -36,6 +37,7 @@ def render_review(
     entries: Iterable[LedgerEntry],
     ctx: RenderContext,
     published: Collection[str] = (),
+    now: datetime | None = None,
 ) -> Files:
     """``{"index.html": bytes}`` for the editions :func:`select` picks from ``entries``.
 
@@ -52,9 +54,9 @@ def render_review(
     timezone = ctx.settings.timezone
     editions = [
         edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present)
-        for entry, status in select(entries)
+        for entry, status in select(entries, now)
     ]
-    hidden = max(0, len(split(entries)[1]) - MAX_UPCOMING)
+    hidden = max(0, len(split(entries, now)[1]) - MAX_UPCOMING)
     css = _asset(ctx.templates_dir, "review/review.css")
     js = _asset(ctx.templates_dir, "review/review.js")
     html = render_template(

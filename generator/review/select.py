@@ -1,7 +1,7 @@
 """Which editions the review page shows: the latest one sent, and those built after it.
 
-"As of the last build" is the newest ``built_at`` in the ledger, not the clock, so the
-same ledger always gives the same page.
+"As of" is the publishing moment the build passes in; without one, the newest ``built_at``
+in the ledger (not the clock), so the same ledger always gives the same page.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ MAX_UPCOMING = 8
 """Upcoming editions shown in full; a long build-ahead would otherwise make a huge page."""
 
 
-def split(entries: Sequence[LedgerEntry]) -> tuple[LedgerEntry | None, list[LedgerEntry]]:
-    """(latest, upcoming): the newest edition sent as of the last build, and all after it."""
+def split(entries: Sequence[LedgerEntry], now: datetime | None = None
+          ) -> tuple[LedgerEntry | None, list[LedgerEntry]]:
+    """(latest, upcoming): the newest edition sent as of ``now``, and all after it."""
     if not entries:
         return None, []
     ordered = sorted(entries, key=lambda e: e.week)
-    reference = max(datetime.fromisoformat(e.built_at) for e in ordered)
+    reference = now if now is not None else max(
+        datetime.fromisoformat(e.built_at) for e in ordered)
     past = [e for e in ordered if datetime.fromisoformat(e.send_at) <= reference]
     if not past:
         return None, ordered
@@ -29,8 +31,9 @@ def split(entries: Sequence[LedgerEntry]) -> tuple[LedgerEntry | None, list[Ledg
     return latest, ordered[ordered.index(latest) + 1 :]
 
 
-def select(entries: Sequence[LedgerEntry]) -> list[tuple[LedgerEntry, Status]]:
+def select(entries: Sequence[LedgerEntry], now: datetime | None = None
+           ) -> list[tuple[LedgerEntry, Status]]:
     """The editions the page shows, oldest first: the latest, then up to ``MAX_UPCOMING``."""
-    latest, upcoming = split(entries)
+    latest, upcoming = split(entries, now)
     chosen: list[tuple[LedgerEntry, Status]] = [(latest, "latest")] if latest else []
     return chosen + [(e, "upcoming") for e in upcoming[:MAX_UPCOMING]]

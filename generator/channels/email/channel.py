@@ -1,19 +1,19 @@
-"""The email channel: Edition -> email.html, email.txt, email.eml, email.listmonk.json.
+"""The email channel: Edition -> email.html, email.txt, email.eml and the ESP's file.
 
 Flow: Jinja2 (autoescaped MJML, and a separate plain-text template) -> mjml-python ->
 css-inline -> ESP finishing (neutralise template syntax, fill the unsubscribe and
-view-in-browser links) -> size budget -> MIME message and listmonk campaign.
+view-in-browser links) -> size budget -> MIME message and the chosen ESP's hand-off
+file (``esp.esp_files``).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from generator.channels import Files, RenderContext
 from generator.channels.email.copy import Copy
-from generator.channels.email.esp import Finisher, finisher_for
+from generator.channels.email.esp import LISTMONK_FILE, Handoff, esp_files, finisher_for
 from generator.channels.email.html import DARK, LIGHT, compile_mjml
 from generator.channels.email.mime import (
     Envelope,
@@ -32,7 +32,7 @@ from generator.render import render as render_template
 HTML_FILE = "email.html"
 TEXT_FILE = "email.txt"
 EML_FILE = "email.eml"
-LISTMONK_FILE = "email.listmonk.json"
+__all__ = ["EML_FILE", "HTML_FILE", "LISTMONK_FILE", "TEXT_FILE", "render"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class EmailLinks:
     feed_rss: str
     feed_atom: str
     feed_json: str
+    postal_address: str | None
 
 
 def render(edition: Edition, ctx: RenderContext) -> Files:
@@ -57,6 +58,7 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
         site=edition.links.site, archive=edition.links.archive_index,
         feed_rss=edition.links.feed_rss, feed_atom=edition.links.feed_atom,
         feed_json=edition.links.feed_json,
+        postal_address=finisher.slots.address if finisher.has_address else None,
     )
     copy = Copy(edition.locale)
     title = " ".join(copy.subject(edition).split())
@@ -70,11 +72,13 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
     envelope = envelope_for(edition, settings, subject)
     built = build_message(envelope, text, html)
     check_budget(built.html_part_bytes, settings.size_budget_kb)
+    handoff = Handoff(edition, settings, finisher, subject, str(sender(envelope)),
+                      envelope.list_id, html, text, ctx.ahead(edition.send_at))
     return {
         HTML_FILE: html.encode("utf-8"),
         TEXT_FILE: text.encode("utf-8"),
         EML_FILE: built.data,
-        LISTMONK_FILE: listmonk_campaign(edition, settings, envelope, finisher, html, text),
+        **esp_files(handoff),
     }
 
 
@@ -107,34 +111,3 @@ def check_budget(html_bytes: int, budget_kb: int) -> None:
             f"email HTML is {html_bytes / 1024:.1f} KB encoded, over the "
             f"{budget_kb} KB budget (email.size_budget_kb); shorten the catalogue text "
             "or the number of related titles")
-
-
-def listmonk_campaign(edition: Edition, settings: EmailSettings, envelope: Envelope,
-                      finisher: Finisher, html: str, text: str) -> bytes:
-    """A body for listmonk's ``POST /api/campaigns``, keys sorted.
-
-    listmonk writes ``List-Unsubscribe`` itself (per subscriber, when its
-    ``privacy.unsubscribe_header`` setting is on) and *adds* campaign headers to it, so
-    only ``List-Id`` goes in ``headers``. Subject, sender and name are templates to
-    listmonk too, so they are neutralised like the text part.
-    """
-    campaign: dict[str, object] = {
-        "name": finisher.text(header_text(
-            f"{edition.site.title} {edition.id}: {edition.headline}")),
-        "subject": envelope.subject,
-        "from_email": finisher.text(str(sender(envelope))),
-        "type": "regular",
-        "content_type": "html",
-        "body": html,
-        "altbody": text,
-        "send_at": edition.send_at.isoformat(),
-        "messenger": "email",
-        "headers": [{"List-Id": envelope.list_id}],
-        "tags": [edition.kind],
-    }
-    if settings.listmonk_template_id is not None:
-        campaign["template_id"] = settings.listmonk_template_id
-    if settings.listmonk_lists:
-        campaign["lists"] = list(settings.listmonk_lists)
-    text_json = json.dumps(campaign, ensure_ascii=False, sort_keys=True, indent=2)
-    return (text_json + "\n").encode("utf-8")

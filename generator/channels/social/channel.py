@@ -3,9 +3,10 @@ platform as it counts, with a content warning first and the primary helpline alw
 
 Files (relative to the edition folder): ``social/<platform>.txt`` (and ``-2``, ``-3`` for
 thread parts), ``social/mastodon.cw.txt`` (the text for Mastodon's CW field),
-``social/posts.json``, and bulk-import CSVs under ``social/buffer/`` and
-``social/hootsuite/``. Wording lives in templates/social/, limits and counting rules in
-platforms.yaml; this module chooses the pieces of copy and fits them.
+``social/posts.json``, and ``social/bulk.json`` (the single post per platform that the
+outbox-level bulk-import files are made from). Wording lives in templates/social/,
+limits and counting rules in platforms.yaml; this module chooses the pieces of copy and
+fits them.
 """
 
 from __future__ import annotations
@@ -85,9 +86,12 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
     """Every enabled platform's posts and the files scheduling tools import."""
     copy = edition_copy(edition)
     posts: list[Post] = []
+    bulk: list[Post] = []
     for platform, rule in platform_rules(ctx.settings.social).items():
-        posts += compose(edition, ctx, platform, rule, copy)
-    return export(edition, posts)
+        composed, single = compose(edition, ctx, platform, rule, copy)
+        posts += composed
+        bulk.append(single)
+    return export(edition, posts, bulk, ctx.ahead(edition.send_at))
 
 
 def lower_first(text: str) -> str:
@@ -196,7 +200,8 @@ class Composer:
         which = "post" if total == 1 else f"part {part}/{total}"
         return f"{self.platform}: {which} for {self.edition.id}"
 
-    def fit(self, order: Sequence[str], part: int = 1, total: int = 1) -> Fitted:
+    def fit(self, order: Sequence[str], part: int = 1, total: int = 1,
+            min_hashtags: int | None = None) -> Fitted:
         copy, rule = self.copy, self.rule
         start = Variant(
             details=True,
@@ -205,8 +210,10 @@ class Composer:
             short_helpline=rule.helpline == "short",
             title_ko=copy.feature.title_ko is not None,
         )
+        least = min(rule.hashtags.min, len(copy.hashtags)) if min_hashtags is None \
+            else min_hashtags
         return fit(partial(self.text, part=part, total=total), self.measure, start, order,
-                   min(rule.hashtags.min, len(copy.hashtags)), self.what(part, total))
+                   least, self.what(part, total))
 
     def thread(self, order: Sequence[str], most: int) -> tuple[Fitted, list[str]] | None:
         """Part 1 and the follow-up texts of a thread; None when nothing follows part 1.
@@ -258,11 +265,15 @@ class Composer:
 
 
 def compose(edition: Edition, ctx: RenderContext, platform: str, rule: PlatformRule,
-            copy: Copy) -> list[Post]:
-    """One platform's post, or its numbered thread, fitted; ``ChannelError`` if impossible.
+            copy: Copy) -> tuple[list[Post], Post]:
+    """One platform's post, or its numbered thread, fitted, and the single post bulk files
+    carry; ``ChannelError`` if impossible.
 
     X and Bluesky thread a theme edition, and a film edition whose awareness line does
-    not fit whole in one post; every other post stands alone.
+    not fit whole in one post; every other post stands alone. For a thread, the bulk
+    post is fitted on its own: title, link and helpline, the awareness line giving way
+    before the helpline shortens, and hashtags may all go (bulk tools post no replies,
+    so no "1/3").
     """
     env = environment(ctx.templates_dir)
     cw = None
@@ -311,7 +322,18 @@ def compose(edition: Edition, ctx: RenderContext, platform: str, rule: PlatformR
                           count=count(text, rule, native), cw=cw,
                           link=composer.link if carries_link else None, hashtags=(),
                           steps=(), alt_text=None, image_url=None, text_without_link=text))
-    return posts
+    if total == 1:
+        return posts, posts[0]
+    order = [step for step in rules.thread_shortening if step != "link"]
+    try:
+        alone = composer.fit(order, min_hashtags=0)  # a bulk post may go without hashtags
+    except ChannelError as exc:
+        raise ChannelError(f"{exc} (the single post for bulk import); "
+                           f"{_what_to_shorten(edition)}") from exc
+    return posts, replace(
+        posts[0], parts=1, text=alone.text, count=count(alone.text, rule, native),
+        link=composer.link, hashtags=copy.hashtags[:alone.variant.hashtags], steps=alone.steps,
+        text_without_link=composer.text(alone.variant, show_link=False))
 
 
 def _what_to_shorten(edition: Edition) -> str:

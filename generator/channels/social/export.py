@@ -4,17 +4,15 @@
 - ``social/mastodon.cw.txt``: what to paste into Mastodon's content-warning field.
 - ``social/posts.json``: every post with its count by the platform's own rule, limit,
   content warning, link, hashtags, schedule and image description (for APIs and review).
-- ``social/buffer/<platform>.csv`` and ``social/hootsuite/<platform>.csv``: bulk-import
-  files, one per platform, because both tools import a file into the channels chosen
-  at upload. Thread replies cannot be expressed in either, so each holds part 1.
-
-CSV files are UTF-8 with a BOM (Excel), every field quoted, CRLF line ends.
+- ``social/bulk.json``: per platform, the one post a bulk-import tool schedules. Bulk
+  files hold single posts, so for a platform that threads this edition it is a
+  standalone post (title, link and helpline; the awareness line gives way first), never
+  part 1 of a thread. The outbox-level bulk files (``generator.channels.social.bulk``)
+  are made from it across every upcoming edition.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +22,7 @@ from generator.channels.social.count import Count
 from generator.channels.social.rules import PlatformRule
 from generator.edition import Edition
 
-BUFFER_HEADER = ("Text", "Image URL", "Tags", "Posting Time")
-BUFFER_TIME = "%Y-%m-%d %H:%M"
-HOOTSUITE_TIME = "%m/%d/%Y %H:%M"
+BULK_FILE = "social/bulk.json"
 
 
 @dataclass(frozen=True)
@@ -63,21 +59,50 @@ class Post:
         return f"{self.native_cw}\n{body}" if self.native_cw else body
 
 
-def export(edition: Edition, posts: list[Post]) -> Files:
-    """Every file of the social channel."""
+def export(edition: Edition, posts: list[Post], bulk: list[Post], ahead: bool = True) -> Files:
+    """Every file of the social channel; ``bulk`` holds one single post per platform.
+
+    ``ahead``: the send time is still ahead at the build moment; otherwise posts.json
+    carries no ``scheduled_at`` (no file a tool imports holds a time in the past).
+    """
     files: Files = {post.file: post.text.encode("utf-8") for post in posts}
     for post in posts:
         if post.part == 1 and post.native_cw:
             files[f"social/{post.platform}.cw.txt"] = post.native_cw.encode("utf-8")
-    files["social/posts.json"] = posts_json(edition, posts)
-    for post in posts:
-        if post.part == 1:
-            files[f"social/buffer/{post.platform}.csv"] = buffer_csv(edition, post)
-            files[f"social/hootsuite/{post.platform}.csv"] = hootsuite_csv(edition, post)
+    files["social/posts.json"] = posts_json(edition, posts, ahead)
+    threads = {post.platform for post in posts if post.parts > 1}
+    files[BULK_FILE] = bulk_json(edition, bulk, threads)
     return files
 
 
-def _entry(edition: Edition, post: Post) -> dict[str, Any]:
+def bulk_json(edition: Edition, bulk: list[Post], threads: set[str]) -> bytes:
+    """``{"edition", "send_at", "posts": [...]}``: what each tool's bulk row says. The
+    outbox-level bulk files are made from it, and only while ``send_at`` is ahead.
+
+    ``text`` is the whole post as a tool with no content-warning field publishes it (a
+    native CW as its first line); ``message`` the same without the link, for tools that
+    take the link in a column of its own. ``standalone`` marks a post written for the
+    bulk file because the edition threads on that platform.
+    """
+    body = {
+        "edition": edition.id,
+        "send_at": edition.send_at.isoformat(),
+        "posts": [{
+            "platform": post.platform,
+            "label": post.rule.label,
+            "part": 1,
+            "standalone": post.platform in threads,
+            "text": post.bulk(),
+            "message": post.bulk(with_link=False),
+            "link": post.link,
+            "cw": post.cw,
+            "image_url": post.image_url,
+        } for post in bulk],
+    }
+    return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _entry(edition: Edition, post: Post, ahead: bool) -> dict[str, Any]:
     primary = post.count.primary
     return {
         "platform": post.platform,
@@ -97,34 +122,13 @@ def _entry(edition: Edition, post: Post) -> dict[str, Any]:
         "sensitive": post.cw is not None,
         "link": post.link,
         "hashtags": list(post.hashtags),
-        "scheduled_at": edition.send_at.isoformat(),
+        "scheduled_at": edition.send_at.isoformat() if ahead else None,
         "image_url": post.image_url,
         "alt_text": post.alt_text,
         "shortened": list(post.steps),
     }
 
 
-def posts_json(edition: Edition, posts: list[Post]) -> bytes:
-    body = [_entry(edition, post) for post in posts]
+def posts_json(edition: Edition, posts: list[Post], ahead: bool = True) -> bytes:
+    body = [_entry(edition, post, ahead) for post in posts]
     return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def _csv(rows: list[tuple[str, ...]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, quoting=csv.QUOTE_ALL)  # lineterminator defaults to CRLF
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
-def buffer_csv(edition: Edition, post: Post) -> bytes:
-    """Buffer: ``Text,Image URL,Tags,Posting Time``; time ``YYYY-MM-DD HH:mm``, 24-hour,
-    in the schedule's timezone (set the Buffer channel to the same timezone)."""
-    row = (post.bulk(), post.image_url or "", "", edition.send_at.strftime(BUFFER_TIME))
-    return _csv([BUFFER_HEADER, row])
-
-
-def hootsuite_csv(edition: Edition, post: Post) -> bytes:
-    """Hootsuite Bulk Composer: date (``MM/DD/YYYY HH:mm``, pick that format at upload),
-    message, link; no header row. The link is its own column, so the message omits it."""
-    row = (edition.send_at.strftime(HOOTSUITE_TIME), post.bulk(with_link=False), post.link or "")
-    return _csv([row])
