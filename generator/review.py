@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 REVIEW_FILE = "index.html"
 EMAIL_FILE = "email.html"
 POSTS_FILE = "social/posts.json"
+CARDS_FILE = "cards/cards.json"
+NEEDS_IMAGE = frozenset({"instagram"})
+"""Platforms that cannot publish a post without an image."""
 MAX_UPCOMING = 8
 """Upcoming editions shown in full; a long build-ahead would otherwise make a huge page."""
 
@@ -87,6 +90,20 @@ class PostView:
     alt_text: str | None
     file: str | None
     shortened: tuple[str, ...]
+    image_url: str | None = None
+
+    @property
+    def image_path(self) -> str | None:
+        """The image as a path in the outbox when it is one of the edition's own cards."""
+        marker = f"/{self.edition}/cards/"
+        if self.image_url and marker in self.image_url:
+            return self.edition + "/cards/" + self.image_url.split(marker, 1)[1]
+        return None
+
+    @property
+    def missing_image(self) -> bool:
+        """True for a first post on a platform that cannot publish without an image."""
+        return self.part == 1 and self.platform in NEEDS_IMAGE and not self.image_url
 
     @property
     def part_label(self) -> str:
@@ -130,11 +147,39 @@ class EditionView:
     archive_page: str | None
     platforms: tuple[PlatformView, ...]
     problems: tuple[str, ...]
+    cards: tuple[CardView, ...] = ()
+
+    @property
+    def missing_images(self) -> tuple[str, ...]:
+        """Platforms whose post would go out without the image it needs."""
+        return tuple(p.label for pv in self.platforms for p in pv.posts if p.missing_image)
 
     @property
     def anchor(self) -> str:
         """The element id (ids starting with a digit need escaping in CSS selectors)."""
         return f"edition-{self.id}"
+
+
+@dataclass(frozen=True)
+class CardView:
+    """One share card from ``cards/cards.json``: shown scaled, downloadable at full size."""
+
+    path: str
+    name: str
+    width: int
+    height: int
+    alt: str
+
+
+def card_views(edition: str, raw: Any) -> tuple[CardView, ...]:
+    """The cards listed in cards.json, as the page links them (relative to the outbox)."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        CardView(f"{edition}/{c['file']}", f"{edition}-{Path(str(c['file'])).name}",
+                 int(c["width"]), int(c["height"]), str(c["alt"]))
+        for c in raw if isinstance(c, Mapping) and {"file", "width", "height", "alt"} <= set(c)
+    )
 
 
 _ITEM_KEYS_SHOWN = frozenset({"title", "content_notes"})
@@ -227,6 +272,8 @@ def edition_view(
                 problems.append(f"{POSTS_FILE} has an entry the page cannot read ({exc!r})")
         elif raw is not None:
             problems.append(f"{POSTS_FILE} is not a list of posts")
+    cards = card_views(str(entry.week), _read_json(folder / CARDS_FILE, problems)) \
+        if CARDS_FILE in files else ()
     item = entry.item
     notes = tuple(str(n) for n in item.get("content_notes", []) if isinstance(n, str))
     cw = next((p.cw for pv in platforms for p in pv.posts if p.cw), None)
@@ -248,6 +295,7 @@ def edition_view(
         archive_page=archive_page if archive_page in present else None,
         platforms=platforms,
         problems=tuple(problems),
+        cards=cards,
     )
 
 
@@ -296,6 +344,7 @@ def post_view(edition: str, entry: Mapping[str, Any]) -> PostView:
         alt_text=entry.get("alt_text") or None,
         file=entry.get("file") or None,
         shortened=tuple(str(s) for s in entry.get("shortened", [])),
+        image_url=entry.get("image_url") or None,
     )
 
 

@@ -18,6 +18,7 @@ from generator.channels import Files, RenderContext
 from generator.channels.cards.alt import alt_text
 from generator.channels.cards.design import (
     EDITION_KINDS,
+    PLATFORM_CARD,
     SPECS,
     Kind,
     blocks,
@@ -59,6 +60,17 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
     listing = [card.meta() for card in cards.values()]
     files[CARDS_FILE] = (json.dumps(listing, ensure_ascii=False, indent=2) + "\n").encode()
     return files
+
+
+def post_image(edition: Edition, platform: str, limit: int | None) -> tuple[str, str]:
+    """(URL, alt text) of the card a platform's post carries; ``ChannelError`` if the alt
+    text is over the platform's limit (it is never cut)."""
+    card = edition_cards(edition)[PLATFORM_CARD.get(platform, "link")]
+    if limit is not None and len(card.alt) > limit:
+        raise ChannelError(f"{platform}: the {card.kind} card's alt text for {edition.id} is "
+                           f"{len(card.alt)}/{limit} characters; shorten the title or the "
+                           "tagline_short it shows in data/")
+    return card.url, card.alt
 
 
 def card_url(edition: Edition, kind: Kind) -> str:

@@ -125,6 +125,7 @@ def buffer_csv(edition: Edition, post: Post) -> bytes:
 
 def hootsuite_csv(edition: Edition, post: Post) -> bytes:
     """Hootsuite Bulk Composer: date (``MM/DD/YYYY HH:mm``, pick that format at upload),
-    message, link; no header row. The link is its own column, so the message omits it."""
+    message, link, and the image's URL when the post has one; no header row. The link is
+    its own column, so the message omits it."""
     row = (edition.send_at.strftime(HOOTSUITE_TIME), post.bulk(with_link=False), post.link or "")
-    return _csv([row])
+    return _csv([(*row, post.image_url)] if post.image_url else [row])
