@@ -24,10 +24,10 @@ FAMILY = "Mindreel Card Sans"
 WEIGHTS = {"Regular": "Regular", "Bold": "Bold"}
 UNICODES = [
     *range(0x0020, 0x007F),  # Basic Latin
-    *range(0x00A0, 0x0100),  # Latin-1 Supplement: accents, ·, «»
+    *range(0x00A0, 0x0180),  # Latin-1 Supplement and Extended-A: accents, ·, «», ŏ, ŭ
     *range(0x2010, 0x2028),  # dashes, quotes, bullet, ellipsis
     *range(0x2030, 0x203B),  # per mille, primes, single guillemets
-    0x2190, 0x2192, 0x2197,  # arrows
+    0x2122, 0x2190, 0x2192, 0x2197,  # trade mark, arrows
     *range(0x3001, 0x3004), *range(0x3008, 0x3012),  # CJK punctuation and brackets
     *range(0x3131, 0x318F),  # Hangul compatibility jamo
     *range(0xAC00, 0xD7A4),  # Hangul syllables

@@ -152,26 +152,28 @@ def blocks(kind: Kind, text: CardText) -> tuple[list[Block], list[Block]]:
     if kind == "link":
         return [
             Block("kicker", f"{text.site} · {text.kicker}", "bold", 28, 22, 2, value=MUTED,
-                  gap=18),
+                  gap=18, rate=0.3),
             Block("title_ko", text.title_ko, "bold", 80, 44, 2, value=MAIN_TEXT, gap=6,
                   leading=1.15),
             Block("title_en", text.title_en, "bold", 44, 28, 2, value=MAIN_TEXT, gap=20,
                   leading=1.15),
-            Block("note", note.text, "bold", 24, 20, 2, "note", NOTE_TEXT, gap=18, pad=12),
-            Block("tagline", text.tagline, "regular", 32, 24, 2, value=MAIN_TEXT),
+            Block("note", note.text, "bold", 24, 20, 2, "note", NOTE_TEXT, gap=18, pad=12,
+                  rate=0.4),
+            Block("tagline", text.tagline, "regular", 32, 24, 2, value=MAIN_TEXT, rate=0.5),
         ], [Block("band", f"{text.helpline} · {text.domain}", "bold", 28, 20, 1, "band",
                   BAND_TEXT)]
     big = kind == "portrait"
     return [
         Block("site", text.site, "bold", 34, 34, 1, value=MUTED, gap=40 if big else 28),
         Block("note", note.text, "bold", note.size, note.floor, 3, "note", NOTE_TEXT,
-              gap=48 if big else 32, pad=18),
-        Block("kicker", text.kicker, "bold", 32, 24, 2, value=MUTED, gap=24),
+              gap=48 if big else 32, pad=18, rate=0.4),
+        Block("kicker", text.kicker, "bold", 32, 24, 2, value=MUTED, gap=24, rate=0.3),
         Block("title_ko", text.title_ko, "bold", 124 if big else 108, 60, 3, value=MAIN_TEXT,
               gap=14, leading=1.12),
         Block("title_en", text.title_en, "bold", 64 if big else 56, 34, 3, value=MAIN_TEXT,
               gap=48 if big else 36, leading=1.12),
-        Block("tagline", text.tagline, "regular", 44 if big else 40, 30, 4, value=MAIN_TEXT),
+        Block("tagline", text.tagline, "regular", 44 if big else 40, 30, 4, value=MAIN_TEXT,
+              rate=0.5),
     ], [
         Block("support", text.support, "bold", 32, 24, 1, "band", BAND_TEXT, gap=10),
         Block("helpline", text.helpline, "bold", 46 if big else 42, 30, 2, "band", BAND_TEXT,

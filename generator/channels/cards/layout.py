@@ -57,6 +57,8 @@ class Block:
     leading: float = 1.22
     pad: int = 0
     """Panel padding around the text (note panels)."""
+    rate: float = 1.0
+    """How fast it shrinks against the others: titles give way first, small print last."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,12 @@ def wrap(text: str, weight: Weight, size: int, width: int) -> list[str]:
     return lines
 
 
+def _step(block: Block) -> int:
+    return math.ceil(block.size * SHRINK_STEP * block.rate)
+
+
 def _size_at(block: Block, step: int) -> int:
-    return max(block.floor, block.size - math.ceil(block.size * SHRINK_STEP) * step)
+    return max(block.floor, block.size - _step(block) * step)
 
 
 def _place(blocks: Sequence[Block], sizes: Sequence[int], area: Box) -> list[Placed] | None:
@@ -133,8 +139,7 @@ def fit(blocks: Sequence[Block], area: Box) -> list[Placed]:
     Raises ``Overflow`` naming the block that still cannot fit at its floor size.
     """
     blocks = [b for b in blocks if b.text]
-    rounds = max((math.ceil((b.size - b.floor) / math.ceil(b.size * SHRINK_STEP))
-                  for b in blocks), default=0)
+    rounds = max((math.ceil((b.size - b.floor) / _step(b)) for b in blocks), default=0)
     for step in range(rounds + 1):
         placed = _place(blocks, [_size_at(b, step) for b in blocks], area)
         if placed is not None:
