@@ -34,6 +34,7 @@ CHANNEL_MODULES = {
     "email": ("generator.channels.email.channel",),
     "feeds": ("generator.channels.web.feeds", "generator.channels.web.pages"),
     "social": ("generator.channels.social.channel",),
+    "cards": ("generator.channels.cards.channel",),
 }
 
 
