@@ -100,6 +100,9 @@ def json_feed_problems(doc: Any) -> list[str]:
                     assert datetime.fromisoformat(item[key]).tzinfo is not None
                 except (ValueError, AssertionError):
                     problems.append(f"{where}.{key} must be RFC 3339 with an offset")
+        if "image" in item and not (isinstance(item["image"], str)
+                                    and item["image"].startswith("https://")):
+            problems.append(f"{where}.image must be an absolute URL")
         if "tags" in item and not all(isinstance(t, str) for t in item["tags"]):
             problems.append(f"{where}.tags must be strings")
     return problems
