@@ -35,6 +35,7 @@ CHANNEL_MODULES = {
     "email": ("generator.channels.email.channel",),
     "feeds": ("generator.channels.web.feeds", "generator.channels.web.pages"),
     "social": ("generator.channels.social.channel",),
+    "cards": ("generator.channels.cards.channel",),
 }
 """Every channel and the modules it runs; all are imported, and all are switched on."""
 for _modules in CHANNEL_MODULES.values():

@@ -137,6 +137,8 @@ class Channels(Strict):
     email: bool = True
     feeds: bool = True
     social: bool = True
+    cards: bool = True
+    """Share cards (PNG) for posts and link previews; feeds and posts point at them."""
 
 
 class ListmonkSettings(Strict):

@@ -109,6 +109,7 @@ class ThemeView:
     support: str
     facts: tuple[FactView, ...]
     hashtags: tuple[str, ...]
+    category_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ def _theme(theme: Theme, catalogue: Catalogue, locale: str) -> ThemeView:
             for f in theme.facts
         ),
         hashtags=tuple(theme.hashtags),
+        category_id=theme.category,
     )
 
 

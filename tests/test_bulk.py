@@ -88,7 +88,11 @@ def test_buffer_files_parse_back_with_the_documented_columns(built: Path) -> Non
         for text, image, tags, _when in body:
             assert not re.search(r"(?m)^\d/\d$", text), f"{rel}: a thread part number"
             assert "https://mindreel.example.org/archive/" in text, f"{rel}: no link"
-            assert "109" in text and (image, tags) == ("", "")
+            assert "109" in text and tags == ""
+            # The edition's share card, as an absolute URL Buffer fetches.
+            week = re.search(r"/archive/(\d{4}-W\d\d)\.html", text)
+            assert week and re.fullmatch(
+                rf"https://mindreel\.example\.org/{week[1]}/cards/[a-z]+\.png", image), rel
             assert count(text, rules[platform]).fits, rel
 
 

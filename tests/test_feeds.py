@@ -102,6 +102,9 @@ def json_feed_problems(doc: Any) -> list[str]:
                     assert datetime.fromisoformat(item[key]).tzinfo is not None
                 except (ValueError, AssertionError):
                     problems.append(f"{where}.{key} must be RFC 3339 with an offset")
+        if "image" in item and not (isinstance(item["image"], str)
+                                    and item["image"].startswith("https://")):
+            problems.append(f"{where}.image must be an absolute URL")
         if "tags" in item and not all(isinstance(t, str) for t in item["tags"]):
             problems.append(f"{where}.tags must be strings")
     return problems
@@ -178,9 +181,12 @@ def test_atom_entries(long_run: Path) -> None:
         published = entry.findtext(f"{atom}published")
         assert entry.findtext(f"{atom}updated") == published  # the send time, never now
         assert datetime.fromisoformat(published).isoformat() == published
-        [link] = entry.findall(f"{atom}link")
+        link, enclosure = entry.findall(f"{atom}link")
         assert link.get("rel") == "alternate" and link.get("type") == "text/html"
         assert link.get("href") == f"{BASE}/archive/{week}.html"
+        assert enclosure.get("rel") == "enclosure" and enclosure.get("type") == "image/png"
+        assert enclosure.get("href") == f"{BASE}/{week}/cards/link.png"
+        assert int(enclosure.get("length")) > 0
         content = entry.find(f"{atom}content")
         assert content.get("type") == "html"
         assert content.text.startswith('<article class="edition"')
@@ -326,7 +332,7 @@ def test_every_link_is_absolute_and_every_item_has_its_page(long_run: Path) -> N
                   *[i.findtext("link") for i in rss.iter("item")],
                   *[a.get("href") for a in atom.iter(atom_link)],
                   doc["home_page_url"], doc["feed_url"], *[i["url"] for i in doc["items"]]]
-    assert len(site_links) == 1 + 1 + 20 + 2 + 20 + 2 + 20
+    assert len(site_links) == 1 + 1 + 20 + 2 + 20 + 20 + 2 + 20  # Atom: page and card
     for link in site_links:
         assert link == BASE or link.startswith(f"{BASE}/"), link
     item_links = {i["url"] for i in doc["items"]}
@@ -349,3 +355,35 @@ def test_feeds_match_golden(tmp_path: Path, golden: Any) -> None:
     outbox = build(make_site(tmp_path / "site"), "2026-W47", "2026-W51")
     for name, data in read_feeds(outbox).items():
         golden(f"feeds/{name}", data)
+
+
+def test_card_images_in_the_feeds_are_files_in_the_outbox(long_run: Path) -> None:
+    """Every RSS enclosure, Atom enclosure link and JSON Feed image is a card the build
+    wrote, with the length the feed states; feedparser sees them as enclosures."""
+    feeds = read_feeds(long_run)
+    seen: dict[str, set[str]] = {}
+    for name in ("feed.xml", "atom.xml"):
+        for entry in feedparser.parse(feeds[name]).entries:
+            [enclosure] = entry.enclosures
+            assert enclosure["type"] == "image/png"
+            path = long_run / urlsplit(enclosure["href"]).path.lstrip("/")
+            assert path.is_file() and path.stat().st_size == int(enclosure["length"])
+            seen.setdefault(name, set()).add(enclosure["href"])
+    doc = json.loads(feeds["feed.json"])
+    images = {item["image"] for item in doc["items"]}
+    assert images == seen["feed.xml"] == seen["atom.xml"] and len(images) == 20
+    for item in doc["items"]:
+        week = item["id"].rsplit("/", 1)[1]
+        assert item["image"] == f"{BASE}/{week}/cards/link.png"
+
+
+def test_feeds_without_cards_have_no_images(tmp_path: Path) -> None:
+    schedule = copy_site(tmp_path / "site",
+                         "channels: {email: false, feeds: true, social: false, cards: false}\n")
+    outbox = build(schedule, "2026-W48", "2026-W50")
+    feeds = read_feeds(outbox)
+    assert b"enclosure" not in feeds["feed.xml"] and b"enclosure" not in feeds["atom.xml"]
+    assert all("image" not in item for item in json.loads(feeds["feed.json"])["items"])
+    assert not (outbox / "2026-W50" / "cards").exists()
+    page = (outbox / "archive" / "2026-W50.html").read_text("utf-8")
+    assert "og:title" in page and "og:image" not in page and "twitter:card" not in page

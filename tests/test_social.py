@@ -112,7 +112,16 @@ def shared_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.fixture(scope="module")
 def shared_ctx(shared_project: Project) -> RenderContext:
-    return RenderContext(shared_project.config.settings, shared_project.config.templates_dir)
+    """Cards off: these tests are about the posts (tests/test_cards.py covers the cards)."""
+    return without_cards(RenderContext(shared_project.config.settings,
+                                       shared_project.config.templates_dir))
+
+
+def without_cards(ctx: RenderContext) -> RenderContext:
+    """The same settings with the cards channel off (posts then use the film's image)."""
+    channels = ctx.settings.channels.model_copy(update={"cards": False})
+    return RenderContext(ctx.settings.model_copy(update={"channels": channels}),
+                         ctx.templates_dir)
 
 
 def with_social(ctx: RenderContext, **changes: Any) -> RenderContext:
@@ -223,7 +232,9 @@ def test_a_200_character_title_fails_with_a_clear_message(project: Project,
 def test_a_long_title_fits_where_there_is_room(project: Project, ctx: RenderContext) -> None:
     title = ("A Very Long Title " * 12)[:200].strip()
     edition = retitled(edition_of(project, "2026-W48", "marathon"), title)
-    roomy = with_social(ctx, platforms=["mastodon", "instagram", "linkedin", "facebook"])
+    # Cards off: a 200-character title is too long for a card (tests/test_cards.py).
+    roomy = with_social(without_cards(ctx),
+                        platforms=["mastodon", "instagram", "linkedin", "facebook"])
     files = render(edition, roomy)
     assert problems_with(edition, files, platform_rules(roomy.settings.social)) == []
     assert all(title in p["text"] for p in posts_of(files))
@@ -236,6 +247,7 @@ FAMILY = "\U0001F468\u200D\U0001F469\u200D\U0001F467"
 def test_an_emoji_title_fits_or_fails_clearly(project: Project, ctx: RenderContext,
                                               title: str) -> None:
     edition = retitled(edition_of(project, "2026-W50", "silenced"), title)
+    ctx = without_cards(ctx)  # the card font has no emoji: cards fail (tests/test_cards.py)
     try:
         files = render(edition, ctx)
     except ChannelError as exc:
@@ -323,7 +335,8 @@ def with_image(edition: Edition, alt: str) -> Edition:
 
 def test_alt_text_travels_with_the_first_part(project: Project, ctx: RenderContext) -> None:
     alt = "Two students and their teacher sit on a courtroom bench, facing forward."
-    files = render(with_image(edition_of(project, "2026-W50", "silenced"), alt), ctx)
+    files = render(with_image(edition_of(project, "2026-W50", "silenced"), alt),
+                   without_cards(ctx))
     for post in posts_of(files):
         expected = (alt, "https://img.example.org/silenced.jpg") if post["part"] == 1 else (None,
                                                                                             None)
@@ -337,7 +350,7 @@ def test_too_long_alt_text_fails_rather_than_being_cut(project: Project,
     edition = with_image(edition_of(project, "2026-W50", "silenced"), "word " * 100)
     with pytest.raises(ChannelError, match=r"^x: image description for 2026-W50 is 499/420 "
                                            r"characters; shorten image_alt of 'silenced'"):
-        render(edition, ctx)
+        render(edition, without_cards(ctx))
 
 
 def test_links_carry_utm_tags_per_platform(project: Project, ctx: RenderContext) -> None:
@@ -399,6 +412,8 @@ def test_bulk_post_is_part_one_where_nothing_threads(silenced_files: Files) -> N
     for platform, post in bulk_posts(silenced_files).items():
         first = firsts[platform]
         assert post["standalone"] is (first["parts"] > 1)
+        assert post["image_url"] == first["image_url"]  # the card, threaded or not
+        assert post["image_url"].startswith("https://mindreel.example.org/2026-W50/cards/")
         if post["standalone"]:
             continue
         expected = first["text"] if platform != "mastodon" else f"{first['cw']}\n{first['text']}"

@@ -45,6 +45,10 @@ def enabled_renderers(settings: Settings) -> list[tuple[str, Renderer]]:
     """
     renderers: list[tuple[str, Renderer]] = []
     switches: dict[str, Any] = settings.channels.model_dump()
+    if switches.get("cards"):  # first: web and social read the same cards
+        from generator.channels.cards import channel as cards
+
+        renderers.append(("cards", cards.render))
     if switches.get("email"):
         from generator.channels.email import channel as email
 

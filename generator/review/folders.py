@@ -19,12 +19,20 @@ from typing import Any
 
 from generator.ledger import LedgerEntry
 from generator.manifest import MANIFEST
-from generator.review.model import EditionView, Measure, PlatformView, PostView, Status
+from generator.review.model import (
+    CardView,
+    EditionView,
+    Measure,
+    PlatformView,
+    PostView,
+    Status,
+)
 
 log = logging.getLogger(__name__)
 
 EMAIL_FILE = "email.html"
 POSTS_FILE = "social/posts.json"
+CARDS_FILE = "cards/cards.json"
 
 
 def edition_view(
@@ -48,6 +56,8 @@ def edition_view(
                 problems.append(f"{POSTS_FILE} has an entry the page cannot read ({exc!r})")
         elif raw is not None:
             problems.append(f"{POSTS_FILE} is not a list of posts")
+    cards = card_views(str(entry.week), _read_json(folder / CARDS_FILE, problems)) \
+        if CARDS_FILE in files else ()
     item = entry.item
     notes = tuple(str(n) for n in item.get("content_notes", []) if isinstance(n, str))
     cw = next((p.cw for pv in platforms for p in pv.posts if p.cw), None)
@@ -69,6 +79,18 @@ def edition_view(
         archive_page=archive_page if archive_page in present else None,
         platforms=platforms,
         problems=tuple(problems),
+        cards=cards,
+    )
+
+
+def card_views(edition: str, raw: Any) -> tuple[CardView, ...]:
+    """The cards listed in cards.json, as the page links them (relative to the outbox)."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        CardView(f"{edition}/{c['file']}", f"{edition}-{Path(str(c['file'])).name}",
+                 int(c["width"]), int(c["height"]), str(c["alt"]))
+        for c in raw if isinstance(c, Mapping) and {"file", "width", "height", "alt"} <= set(c)
     )
 
 
@@ -117,6 +139,7 @@ def post_view(edition: str, entry: Mapping[str, Any]) -> PostView:
         alt_text=entry.get("alt_text") or None,
         file=entry.get("file") or None,
         shortened=tuple(str(s) for s in entry.get("shortened", [])),
+        image_url=entry.get("image_url") or None,
     )
 
 

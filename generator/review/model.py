@@ -12,6 +12,9 @@ from typing import Literal
 
 Status = Literal["latest", "upcoming"]
 
+NEEDS_IMAGE = frozenset({"instagram"})
+"""Platforms that cannot publish a post without an image."""
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -46,6 +49,20 @@ class PostView:
     alt_text: str | None
     file: str | None
     shortened: tuple[str, ...]
+    image_url: str | None = None
+
+    @property
+    def image_path(self) -> str | None:
+        """The image as a path in the outbox when it is one of the edition's own cards."""
+        marker = f"/{self.edition}/cards/"
+        if self.image_url and marker in self.image_url:
+            return self.edition + "/cards/" + self.image_url.split(marker, 1)[1]
+        return None
+
+    @property
+    def missing_image(self) -> bool:
+        """True for a first post on a platform that cannot publish without an image."""
+        return self.part == 1 and self.platform in NEEDS_IMAGE and not self.image_url
 
     @property
     def part_label(self) -> str:
@@ -60,6 +77,17 @@ class PostView:
     @property
     def cw_copy_label(self) -> str:
         return f"Copy {self.label} content warning ({self.edition})"
+
+
+@dataclass(frozen=True)
+class CardView:
+    """One share card from ``cards/cards.json``: shown scaled, downloadable at full size."""
+
+    path: str
+    name: str
+    width: int
+    height: int
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +117,12 @@ class EditionView:
     archive_page: str | None
     platforms: tuple[PlatformView, ...]
     problems: tuple[str, ...]
+    cards: tuple[CardView, ...] = ()
+
+    @property
+    def missing_images(self) -> tuple[str, ...]:
+        """Platforms whose post would go out without the image it needs."""
+        return tuple(p.label for pv in self.platforms for p in pv.posts if p.missing_image)
 
     @property
     def anchor(self) -> str:

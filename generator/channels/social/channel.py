@@ -307,13 +307,13 @@ def compose(edition: Edition, ctx: RenderContext, platform: str, rule: PlatformR
     total = len(follow_ups) + 1
     native = composer.native_cw
     link_moved = first.variant.link_moved
+    image_url, alt_text = _image(edition, ctx, rule, platform)
     posts = [Post(
         platform=platform, rule=rule, part=1, parts=total, text=first.text,
         count=count(first.text, rule, native), cw=cw,
         link=None if link_moved else composer.link,
         hashtags=copy.hashtags[:first.variant.hashtags], steps=first.steps,
-        alt_text=_alt_text(edition, rule, platform),
-        image_url=edition.film.image_url if edition.film is not None else None,
+        alt_text=alt_text, image_url=image_url,
         text_without_link=composer.text(first.variant, 1, total, show_link=False),
     )]
     for number, text in enumerate(follow_ups, start=2):
@@ -342,6 +342,17 @@ def _what_to_shorten(edition: Edition) -> str:
     if edition.film is not None:
         return f"shorten the title of {edition.film.id!r} in data/films.yaml or {theme}"
     return f"shorten the name or {theme.removeprefix('the ')}"
+
+
+def _image(edition: Edition, ctx: RenderContext, rule: PlatformRule,
+           platform: str) -> tuple[str | None, str | None]:
+    """(image URL, alt text) of part 1: the platform's share card when cards are on."""
+    if ctx.settings.channels.cards:
+        from generator.channels.cards.channel import post_image
+
+        return post_image(edition, platform, rule.alt_text_limit)
+    url = edition.film.image_url if edition.film is not None else None
+    return url, _alt_text(edition, rule, platform)
 
 
 def _alt_text(edition: Edition, rule: PlatformRule, platform: str) -> str | None:

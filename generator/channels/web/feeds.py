@@ -74,15 +74,28 @@ class FeedItem:
     published: datetime
     categories: tuple[str, ...]
     language: str
+    image: FeedImage | None = None
 
     @classmethod
     def of(cls, item: dict[str, Any]) -> FeedItem:
+        image = item.get("image")
         return cls(
             id=item["id"], url=item["url"], title=item["title"], summary=item["summary"],
             content_html=item["content_html"],
             published=datetime.fromisoformat(item["date_published"]),
             categories=tuple(item.get("categories", ())), language=item["language"],
+            image=FeedImage(image["url"], image["type"], int(image["bytes"]))
+            if isinstance(image, dict) else None,
         )
+
+
+@dataclass(frozen=True)
+class FeedImage:
+    """The edition's link card: an RSS enclosure, an Atom enclosure link, JSON ``image``."""
+
+    url: str
+    type: str
+    length: int
 
 
 def render_feeds(entries: Sequence[LedgerEntry], ctx: RenderContext) -> Files:
@@ -126,6 +139,8 @@ def rss(items: Sequence[FeedItem], meta: FeedMeta) -> bytes:
         fe.description(html.escape(item.summary, quote=False), isSummary=True)
         fe.content(item.content_html, type="CDATA")
         fe.pubDate(item.published)
+        if item.image is not None:  # RSS allows one enclosure; url, length, type required
+            fe.enclosure(item.image.url, str(item.image.length), item.image.type)
         for name in item.categories:
             fe.category(term=name)
     data: bytes = fg.rss_str(pretty=True)
@@ -133,7 +148,10 @@ def rss(items: Sequence[FeedItem], meta: FeedMeta) -> bytes:
 
 
 class _AtomEntryLinks(BaseEntryExtension):  # type: ignore[misc]
-    """Put back the ``rel`` and ``type`` feedgen 1.0 drops from entry links (issues #135, #143)."""
+    """Put back the ``rel`` and ``type`` feedgen 1.0 drops from entry links (issues #135, #143),
+    and add the card as an enclosure link (feedgen would drop its ``rel`` too)."""
+
+    enclosure: FeedImage | None = None
 
     def extend_atom(self, entry: Any) -> Any:
         # feedgen builds Atom elements without a namespace (it sets xmlns as an attribute).
@@ -142,6 +160,12 @@ class _AtomEntryLinks(BaseEntryExtension):  # type: ignore[misc]
                 link.set("rel", "alternate")
             if link.get("type") is None:
                 link.set("type", "text/html")
+        if self.enclosure is not None:
+            last = entry.findall("link")[-1]
+            link = last.makeelement("link", {"href": self.enclosure.url, "rel": "enclosure",
+                                             "type": self.enclosure.type,
+                                             "length": str(self.enclosure.length)})
+            last.addnext(link)
         return entry
 
 
@@ -166,6 +190,7 @@ def atom(items: Sequence[FeedItem], meta: FeedMeta) -> bytes:
         fe.updated(item.published)
         fe.summary(item.summary)
         fe.content(item.content_html, type="html")  # not CDATA: invalid in Atom
+        fe.mindreel.enclosure = item.image  # written by _AtomEntryLinks
         for name in item.categories:
             fe.category(term=name)
     data: bytes = fg.atom_str(pretty=True)
@@ -174,6 +199,21 @@ def atom(items: Sequence[FeedItem], meta: FeedMeta) -> bytes:
 
 def json_feed(items: Sequence[FeedItem], meta: FeedMeta) -> bytes:
     """JSON Feed 1.1, serialized deterministically."""
+    def entry(item: FeedItem) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "id": item.id,
+            "url": item.url,
+            "title": item.title,
+            "summary": item.summary,
+            "content_html": item.content_html,
+            "date_published": item.published.isoformat(),
+            "tags": list(item.categories),
+            "language": item.language,
+        }
+        if item.image is not None:
+            body["image"] = item.image.url
+        return body
+
     document = {
         "version": JSON_FEED_VERSION,
         "title": meta.title,
@@ -182,18 +222,6 @@ def json_feed(items: Sequence[FeedItem], meta: FeedMeta) -> bytes:
         "feed_url": meta.urls["json"],
         "language": meta.language,
         "authors": [{"name": meta.author, "url": meta.site_url}],
-        "items": [
-            {
-                "id": item.id,
-                "url": item.url,
-                "title": item.title,
-                "summary": item.summary,
-                "content_html": item.content_html,
-                "date_published": item.published.isoformat(),
-                "tags": list(item.categories),
-                "language": item.language,
-            }
-            for item in items
-        ],
+        "items": [entry(item) for item in items],
     }
     return dump_json(document)

@@ -33,6 +33,8 @@ ARCHIVE_DIR = "archive"
 FEED_PATHS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 """Outbox-relative paths of the three feeds (the same ones ``Edition.links`` points at)."""
 
+OG_LOCALES = {"en": "en_US", "ko": "ko_KR"}
+"""Open Graph wants language_TERRITORY."""
 ITEM_KEYS = ("id", "url", "title", "summary", "content_html", "date_published", "language")
 """Keys a stored item needs before the feeds and the archive can use it."""
 
@@ -173,7 +175,28 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
     help_html = render_help(edition, ctx)
     article = render_article(edition, ctx, help_html)
     item = feed_item(edition, article, help_html)
+    if ctx.settings.channels.cards:
+        item.update(card_images(edition))
     return {ARTICLE_FILE: article.encode("utf-8"), ITEM_FILE: dump_json(item)}
+
+
+def card_images(edition: Edition) -> dict[str, dict[str, Any]]:
+    """The item's ``image`` (the edition's link card) and ``help_image`` (its support-lines
+    card): what Open Graph tags and feed enclosures say about them."""
+    from generator.channels.cards.channel import edition_cards  # only with cards on
+
+    cards = edition_cards(edition)
+    keys = ("url", "type", "width", "height", "bytes", "alt")
+    link, help_card = cards["link"].meta(), cards["help"].meta()
+    return {"image": {key: link[key] for key in keys},
+            "help_image": {key: help_card[key] for key in keys}}
+
+
+def open_graph(title: str, description: str, url: str, locale: str,
+               image: Any, kind: str = "article") -> dict[str, Any]:
+    """What head.html.j2 turns into Open Graph and Twitter tags (no image: no card tags)."""
+    return {"type": kind, "title": title, "description": description, "url": url,
+            "locale": OG_LOCALES.get(locale, locale), "image": image if image else None}
 
 
 def _template_args(edition: Edition) -> dict[str, Any]:
@@ -307,6 +330,7 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
     }
     listed: list[dict[str, Any]] = []  # what the index shows, without the article bodies
     help_html = ""
+    help_image: dict[str, Any] | None = None
     for before, entry, after in _windows(_usable(entries)):
         item = entry.item
         language = item["language"]
@@ -314,16 +338,22 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
             ctx.templates_dir, "web/page.html.j2", item=item,
             content=Markup(item["content_html"].strip()), t=labels(language), language=language,
             previous=Neighbour(before.item["title"], before.item["url"]) if before else None,
-            next=Neighbour(after.item["title"], after.item["url"]) if after else None, **common,
+            next=Neighbour(after.item["title"], after.item["url"]) if after else None,
+            og=open_graph(item["title"], item["summary"], item["url"], language,
+                          item.get("image")),
+            **common,
         )
         yield archive_path(str(entry.week)), page.encode("utf-8")
         listed.append({key: value for key, value in item.items() if key in _INDEX_KEYS})
         help_html = item.get("help_html", "")
+        help_image = item.get("help_image")
     listed.reverse()
     locale = settings.locale
     index = render_template(
         ctx.templates_dir, "web/index.html.j2", items=listed,
         t=labels(locale), language=locale, help_html=Markup(help_html),
+        og=open_graph(f"{labels(locale)['index_title']} · {site.title}", site.description,
+                      site.url(f"{ARCHIVE_DIR}/"), locale, help_image, kind="website"),
         fmt_date=lambda text: format_date(datetime.fromisoformat(text), locale),
         join=lambda words: join_words(words, locale), **common,
     )
@@ -331,5 +361,9 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
     if help_html:
         yield HELP_PAGE, render_template(
             ctx.templates_dir, "web/help_page.html.j2", t=labels(locale), language=locale,
-            help_html=Markup(help_html), help_url=site.url(HELP_PAGE), **common,
+            help_html=Markup(help_html), help_url=site.url(HELP_PAGE),
+            og=open_graph(f"{labels(locale)['help_title']} · {site.title}",
+                          labels(locale)["help_page_intro"], site.url(HELP_PAGE), locale,
+                          help_image, kind="website"),
+            **common,
         ).encode("utf-8")
