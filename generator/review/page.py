@@ -20,6 +20,7 @@ from generator.ledger import LedgerEntry
 from generator.outbox import Outbox
 from generator.render import render as render_template
 from generator.review.folders import edition_view
+from generator.review.korean import mark_korean
 from generator.review.select import MAX_UPCOMING, select, split
 
 REVIEW_FILE = "index.html"
@@ -50,8 +51,9 @@ def render_review(
         present.add(ARCHIVE_INDEX)
     timezone = ctx.settings.timezone
     editions = [
-        edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present)
-        for entry, status in select(entries)
+        edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present,
+                     current=index == 0)
+        for index, (entry, status) in enumerate(select(entries))
     ]
     hidden = max(0, len(split(entries)[1]) - MAX_UPCOMING)
     css = _asset(ctx.templates_dir / "review" / "review.css")
@@ -67,6 +69,7 @@ def render_review(
         css=Markup(css),
         js=Markup(js),
         csp=_csp(css, js),
+        ko=mark_korean,
     )
     return {REVIEW_FILE: html.encode("utf-8")}
 
