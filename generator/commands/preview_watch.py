@@ -156,7 +156,9 @@ def _watch(inputs: Inputs, stop: threading.Event) -> Iterator[set[tuple[watchfil
     click.echo("watching " + ", ".join(str(r) for r in roots) + " for changes")
     for changes in watchfiles.watch(*roots, watch_filter=inputs.wanted, stop_event=stop,
                                     debounce=DEBOUNCE_MS, step=50, raise_interrupt=False):
-        names = sorted({Path(path).name for _, path in changes})
+        # An editor's or sed's temporary file is gone by now: name the files that remain.
+        names = sorted({Path(p).name for _, p in changes if Path(p).exists()}) or sorted(
+            {Path(p).name for _, p in changes})
         click.echo(f"changed: {', '.join(names)}; rebuilding ...")
         yield changes
 
