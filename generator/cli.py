@@ -274,6 +274,8 @@ def lint(config_path: Path, outbox: Path | None, weeks: int, from_text: str | No
 def preview(config_path: Path, outbox: Path | None, port: int) -> None:
     """Serve the outbox and its review page on 127.0.0.1 (builds this week if missing).
 
+    It rebuilds when schedule.yaml, data/ or templates/ change and reloads the open
+    page; a failed rebuild is shown on the page while the last good build is served.
     Ctrl-C stops it (exit 0).
     """
     from generator.commands.preview import run_preview

@@ -86,10 +86,13 @@ def context(browser: Any, base_url: str) -> Iterator[Any]:
         ctx.close()
 
 
-def open_page(context: Any, url: str) -> tuple[Any, Console]:
+def open_page(context: Any, url: str, expand: bool = True) -> tuple[Any, Console]:
+    """The page, loaded; with ``expand`` every edition is opened, as a reviewer would."""
     page = context.new_page()
     console = Console(page)
     page.goto(url, wait_until="load")
+    if expand:
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     return page, console
 
 

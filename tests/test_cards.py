@@ -380,7 +380,7 @@ def test_the_review_page_shows_cards_with_a_download_link(built: Path) -> None:
         [download] = figure.cssselect("a[download]")
         assert (built / img.get("src")).is_file() and img.get("alt")
         assert download.get("href") == img.get("src")
-    assert not doc.cssselect(".no-image") and "has no image" not in doc.text_content()
+    assert "needs an image" not in doc.text_content()
 
 
 def test_the_review_page_marks_an_instagram_post_without_an_image(tmp_path: Path) -> None:
@@ -389,10 +389,11 @@ def test_the_review_page_marks_an_instagram_post_without_an_image(tmp_path: Path
     build_weeks(project, [IsoWeek.parse("2026-W48")], now=NOW, durable=False)
     outbox = project.config.outbox
     doc = lxml.html.fromstring((outbox / "index.html").read_bytes())
-    [flag] = doc.cssselect(".post[data-platform=instagram] .no-image")
-    assert "cannot publish this post without one" in flag.text_content()
-    assert "Instagram post has no image" in doc.cssselect("nav.toc")[0].text_content()
-    assert not doc.cssselect(".post[data-platform=x] .no-image")
+    [flag] = doc.cssselect(".post[data-platform=instagram] .needs-box")
+    assert "needs an image: Instagram takes no text-only post" in flag.text_content()
+    [chip] = doc.cssselect("nav.toc a.chip.needs")  # the one platform marked at the top
+    assert chip.get("href").endswith("-instagram") and "needs an image" in chip.get("title")
+    assert not doc.cssselect(".post[data-platform=x] .needs-box")
     assert not doc.cssselect("section.cards")
 
 

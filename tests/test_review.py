@@ -189,7 +189,7 @@ def test_the_email_is_framed_with_width_and_colour_toggles(built: Path) -> None:
     assert values == [["600", "375"], ["light", "dark"]]
     for radio in article.cssselect("input[type=radio]"):
         assert article.cssselect(f'label[for="{radio.get("id")}"]'), "every toggle is labelled"
-    subject = article.cssselect(".meta strong")[0].text
+    subject = article.cssselect(".meta strong")[0].text_content()
     assert subject == "This week: Marathon (말아톤, 2005)"
 
 

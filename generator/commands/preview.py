@@ -5,6 +5,10 @@ the review page, feeds and archive are refreshed too), then serves the outbox fo
 with the standard library's threading HTTP server, bound to the loopback address only.
 Files under ``.mindreel/`` (ledger, locks) and any other dot-path are never served.
 
+While it serves, it rebuilds when schedule.yaml, data/ or templates/ change
+(:mod:`generator.commands.preview_watch`), and the pages it serves reload themselves
+and keep their links on this server (:mod:`generator.commands.preview_live`).
+
 Limits, so a stray client or a hostile local user cannot take the machine down:
 a path that cannot name a file (a NUL or other control character, invalid UTF-8 after
 percent-decoding) gets 400; each connection's reads and writes time out after
@@ -22,6 +26,7 @@ browser does not allow for a page opened from disk.
 from __future__ import annotations
 
 import errno
+import io
 import logging
 import signal
 import sys
@@ -40,6 +45,8 @@ import click
 
 from generator import clock
 from generator.build import build_weeks
+from generator.commands.preview_live import STATE_PATH, LiveState, live_page
+from generator.commands.preview_watch import Inputs, Rebuilder, start_watching
 from generator.errors import BadInput, LockHeld, Problem
 from generator.manifest import MANIFEST
 from generator.outbox import Outbox
@@ -54,6 +61,8 @@ MAX_CONNECTIONS = 16
 """Connections handled at once; a browser opening the review page needs two or three."""
 LISTEN_QUEUE = 128
 """Connections the kernel holds while every handler is busy."""
+WATCH_STOP_TIMEOUT = 5.0
+"""Seconds to wait on exit for a rebuild under way to finish (it writes atomically)."""
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +104,38 @@ class OutboxHandler(SimpleHTTPRequestHandler):
         if any(part.startswith(".") for part in path.split("/") if part):
             self.send_error(HTTPStatus.NOT_FOUND, "Not found")
             return None
+        live = self.server.live if isinstance(self.server, PreviewServer) else None
+        if live is not None:
+            if path == STATE_PATH:
+                return self._send_bytes(live.state_json(), "application/json")
+            page = self._html_file(path)
+            if page is not None:
+                # A framed page (the email in the review page) gets no script: its
+                # sandbox would refuse it, and the page around it reloads anyway.
+                framed = self.headers.get("Sec-Fetch-Dest", "document") != "document"
+                try:
+                    body = live_page(page.read_bytes(), live.base_url, script=not framed)
+                except OSError:
+                    self.send_error(HTTPStatus.NOT_FOUND, "Not found")
+                    return None
+                return self._send_bytes(body, "text/html; charset=utf-8")
         return super().send_head()
+
+    def _html_file(self, path: str) -> Path | None:
+        """The HTML file a request names (a folder's index.html), or None."""
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            if not path.endswith("/"):
+                return None  # the standard handler redirects to the folder with "/"
+            target = target / "index.html"
+        return target if target.suffix == ".html" and target.is_file() else None
+
+    def _send_bytes(self, body: bytes, content_type: str) -> io.BytesIO:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -118,8 +158,10 @@ class PreviewServer(ThreadingHTTPServer):
     request_queue_size = LISTEN_QUEUE
 
     def __init__(self, address: tuple[str, int], handler: Any, *,
-                 request_timeout: float, max_connections: int) -> None:
+                 request_timeout: float, max_connections: int,
+                 live: LiveState | None = None) -> None:
         self.request_timeout = request_timeout
+        self.live = live
         self._slots = threading.BoundedSemaphore(max_connections)
         super().__init__(address, handler)
 
@@ -149,12 +191,17 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def make_server(outbox: Path, port: int, *, timeout: float = REQUEST_TIMEOUT,
-                max_connections: int = MAX_CONNECTIONS) -> PreviewServer:
-    """A server for ``outbox`` on 127.0.0.1:``port`` (0 picks a free port)."""
+                max_connections: int = MAX_CONNECTIONS,
+                live: LiveState | None = None) -> PreviewServer:
+    """A server for ``outbox`` on 127.0.0.1:``port`` (0 picks a free port).
+
+    With ``live``, HTML pages are served with the reload script and local links
+    (:mod:`generator.commands.preview_live`); without it, every file exactly as it is.
+    """
     handler = partial(OutboxHandler, directory=str(outbox))
     try:
         return PreviewServer((HOST, port), handler, request_timeout=timeout,
-                             max_connections=max_connections)
+                             max_connections=max_connections, live=live)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             message = f"port {port} is already in use; choose another with --port (0 = any)"
@@ -166,8 +213,13 @@ def make_server(outbox: Path, port: int, *, timeout: float = REQUEST_TIMEOUT,
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class _Stop(Exception):
-    """Raised in the main thread by SIGINT or SIGTERM to leave ``serve_forever``."""
+class _Stop(BaseException):
+    """Raised in the main thread by SIGINT or SIGTERM to leave ``serve_forever``.
+
+    A BaseException, like KeyboardInterrupt: ``socketserver`` logs and swallows any
+    ``Exception`` raised while it hands a request to a thread, which would eat a stop
+    that arrives at that moment.
+    """
 
 
 class StopSignals:
@@ -230,19 +282,31 @@ def ensure_built(project: Project, stop: StopSignals) -> None:
         click.echo(f"{exc}; serving the outbox as it is", err=True)
 
 
-def run_preview(config_path: Path, outbox_override: Path | None, port: int) -> None:
-    """Listen, build if needed, then serve until Ctrl-C or SIGTERM."""
+def run_preview(config_path: Path, outbox_override: Path | None, port: int,
+                watch: bool = True) -> None:
+    """Listen, build if needed, then serve (rebuilding on changes) until Ctrl-C or SIGTERM."""
     with StopSignals() as stop:
         project = load_project(config_path, outbox_override)
         root = project.config.outbox
-        with make_server(root, port) as server:  # listen first: a busy port fails before a build
+        live = LiveState(project.config.settings.site.base_url)
+        # Listen first: a busy port fails before a build.
+        with make_server(root, port, live=live) as server:
             ensure_built(project, stop)
+            watcher = None
             try:
                 stop.raise_from_now()
+                if watch:
+                    rebuilder = Rebuilder(config_path, outbox_override, live)
+                    watcher = start_watching(rebuilder, Inputs.of(project.config))
                 url = f"http://{HOST}:{server.server_address[1]}/"
                 click.echo(f"serving {root} at {url} (Ctrl-C to stop)")
                 server.serve_forever()
             except _Stop:
                 pass
+            finally:
+                if watcher is not None:
+                    thread, done = watcher
+                    done.set()
+                    thread.join(WATCH_STOP_TIMEOUT)
     click.echo("stopped")
 

@@ -1,6 +1,8 @@
 """The review page (``outbox/index.html``): the latest and upcoming editions on one page.
 
-It is for the people who send the edition, not for readers: the email in a frame with
+It is for the people who send the edition, not for readers: a header with a row per
+edition and a jump link per platform (marked when a post needs something before it can
+go out), each edition a collapsible section (the current one open), the email in a frame with
 width and colour-scheme toggles, each platform's post with its count against its
 limit, a copy button per post and per thread part, the content warning, the safety
 warnings from each manifest, and links to the feeds and the archive.
@@ -20,6 +22,7 @@ so the page works from disk and over http with no other file.
 - ``select``: which ledger entries the page shows (latest and upcoming);
 - ``model``: the page model, one view object per edition, platform and post;
 - ``folders``: reading an edition folder (manifest, posts, email) into that model;
+- ``korean``: Korean runs marked ``lang="ko"`` so they break only between words;
 - ``page``: the HTML itself, its inline assets and their Content-Security-Policy.
 """
 

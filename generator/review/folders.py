@@ -36,7 +36,8 @@ CARDS_FILE = "cards/cards.json"
 
 
 def edition_view(
-    folder: Path, entry: LedgerEntry, status: Status, timezone: str, present: Collection[str]
+    folder: Path, entry: LedgerEntry, status: Status, timezone: str, present: Collection[str],
+    *, current: bool = False,
 ) -> EditionView:
     """Read one edition folder (manifest, posts, email) into what the page shows."""
     problems: list[str] = []
@@ -46,12 +47,13 @@ def edition_view(
     )
     feature = manifest.get("feature", {}) if isinstance(manifest.get("feature"), dict) else {}
     send_at = datetime.fromisoformat(entry.send_at)
+    warnings = tuple(str(w) for w in manifest.get("warnings", []))
     platforms: tuple[PlatformView, ...] = ()
     if POSTS_FILE in files:
         raw = _read_json(folder / POSTS_FILE, problems)
         if isinstance(raw, list):
             try:
-                platforms = group_posts(str(entry.week), raw)
+                platforms = group_posts(str(entry.week), raw, warnings)
             except (KeyError, TypeError, ValueError) as exc:
                 problems.append(f"{POSTS_FILE} has an entry the page cannot read ({exc!r})")
         elif raw is not None:
@@ -70,7 +72,7 @@ def edition_view(
         reason=entry.reason,
         send_at=send_at,
         send_text=_send_text(send_at, timezone),
-        warnings=tuple(str(w) for w in manifest.get("warnings", [])),
+        warnings=warnings,
         content_notes=notes,
         cw=cw,
         subject=_subject(folder, files),
@@ -80,6 +82,8 @@ def edition_view(
         platforms=platforms,
         problems=tuple(problems),
         cards=cards,
+        current=current,
+        lang=str(manifest.get("locale") or "en"),
     )
 
 
@@ -94,14 +98,16 @@ def card_views(edition: str, raw: Any) -> tuple[CardView, ...]:
     )
 
 
-def group_posts(edition: str, raw: Sequence[Any]) -> tuple[PlatformView, ...]:
+def group_posts(
+    edition: str, raw: Sequence[Any], warnings: Sequence[str] = ()
+) -> tuple[PlatformView, ...]:
     """posts.json entries grouped by platform, in the file's order, parts in order."""
     groups: dict[str, list[PostView]] = {}
     labels: dict[str, str] = {}
     for entry in raw:
         if not isinstance(entry, Mapping):
             continue
-        post = post_view(edition, entry)
+        post = post_view(edition, entry, warnings)
         groups.setdefault(post.platform, []).append(post)
         labels.setdefault(post.platform, post.label)
     return tuple(
@@ -110,8 +116,14 @@ def group_posts(edition: str, raw: Sequence[Any]) -> tuple[PlatformView, ...]:
     )
 
 
-def post_view(edition: str, entry: Mapping[str, Any]) -> PostView:
-    """One posts.json entry; counts and limits are taken as written, never recounted."""
+def post_view(
+    edition: str, entry: Mapping[str, Any], warnings: Sequence[str] = ()
+) -> PostView:
+    """One posts.json entry; counts and limits are taken as written, never recounted.
+
+    ``warnings`` are the edition's safety warnings; the post keeps those that name one
+    of its own files (its text, and for the first part its CW file and bulk rows).
+    """
     platform = str(entry["platform"])
     part = int(entry.get("part", 1))
     primary = Measure(str(entry.get("unit", "characters")), int(entry["count"]),
@@ -139,8 +151,25 @@ def post_view(edition: str, entry: Mapping[str, Any]) -> PostView:
         alt_text=entry.get("alt_text") or None,
         file=entry.get("file") or None,
         shortened=tuple(str(s) for s in entry.get("shortened", [])),
+        image=entry.get("image") or None,
         image_url=entry.get("image_url") or None,
+        warnings=tuple(w for w in warnings if _names_any(w, _post_files(entry, platform, part))),
     )
+
+
+def _post_files(entry: Mapping[str, Any], platform: str, part: int) -> tuple[str, ...]:
+    """The files a post's text is written to: a warning on any of them is the post's."""
+    own = (str(entry["file"]),) if entry.get("file") else ()
+    if part != 1:
+        return own
+    return (*own, f"social/{platform}.cw.txt", f"social/buffer/{platform}.csv",
+            f"social/hootsuite/{platform}.csv")
+
+
+def _names_any(warning: str, files: Sequence[str]) -> bool:
+    """Whether a finding (``warning: PATH[:LINE]: ...``) is about one of ``files``."""
+    place = warning.removeprefix("warning: ")
+    return any(place.startswith(f"{rel}:") for rel in files)
 
 
 def _read_json(path: Path, problems: list[str]) -> Any:

@@ -2,6 +2,10 @@
 
 The template reads only these objects, so what the page can show is fixed here and
 nothing in the template reaches back into files or the ledger.
+
+What a post *needs* before it can go out (``PostView.needs``) is decided here too, from
+what the channels wrote: a count over its limit, a platform that cannot post without an
+image (``IMAGE_REQUIRED``) when the post has none, a safety warning on one of its files.
 """
 
 from __future__ import annotations
@@ -12,8 +16,8 @@ from typing import Literal
 
 Status = Literal["latest", "upcoming"]
 
-NEEDS_IMAGE = frozenset({"instagram"})
-"""Platforms that cannot publish a post without an image."""
+IMAGE_REQUIRED = frozenset({"instagram"})
+"""Platforms that take no text-only post: without an image the post cannot go out."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,14 @@ class Measure:
 
 @dataclass(frozen=True)
 class PostView:
-    """One post or thread part, ready to show and copy."""
+    """One post or thread part, ready to show and copy.
+
+    ``image`` is an edition-relative path to a local image for the post (a share card),
+    ``image_url`` a remote one the scheduling tool fetches; either satisfies a platform
+    in ``IMAGE_REQUIRED`` (with the cards channel on, ``image_url`` is the post's share
+    card, and ``image_path`` the same card as a file in the outbox, which the page links).
+    ``warnings`` are the edition's safety warnings on this post's own files.
+    """
 
     dom_id: str
     edition: str
@@ -49,7 +60,9 @@ class PostView:
     alt_text: str | None
     file: str | None
     shortened: tuple[str, ...]
+    image: str | None = None
     image_url: str | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def image_path(self) -> str | None:
@@ -60,9 +73,14 @@ class PostView:
         return None
 
     @property
-    def missing_image(self) -> bool:
-        """True for a first post on a platform that cannot publish without an image."""
-        return self.part == 1 and self.platform in NEEDS_IMAGE and not self.image_url
+    def needs(self) -> tuple[str, ...]:
+        """What must be done before this post can go out, one short sentence each."""
+        found = [f"over the limit: {m.count} / {m.limit} {m.unit}"
+                 for m in (self.primary, *self.others) if m.over]
+        if self.platform in IMAGE_REQUIRED and not (self.image or self.image_url):
+            found.append(f"needs an image: {self.label} takes no text-only post")
+        found += [f"safety warning: {w}" for w in self.warnings]
+        return tuple(found)
 
     @property
     def part_label(self) -> str:
@@ -92,14 +110,27 @@ class CardView:
 
 @dataclass(frozen=True)
 class PlatformView:
+    """One platform's post, or the parts of its thread, for one edition."""
+
     platform: str
     label: str
     posts: tuple[PostView, ...]
 
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Every part's needs, each prefixed with its part when it is a thread."""
+        return tuple(f"{p.part_label}: {n}" if p.part_label else n
+                     for p in self.posts for n in p.needs)
+
 
 @dataclass(frozen=True)
 class EditionView:
-    """What the page shows for one edition folder."""
+    """What the page shows for one edition folder.
+
+    ``current`` is the edition the page opens (the latest, or the first upcoming one
+    when none has gone out); the others start collapsed. ``lang`` is the edition's
+    locale, set on its section so Korean text gets Korean line breaking.
+    """
 
     id: str
     status: Status
@@ -118,13 +149,21 @@ class EditionView:
     platforms: tuple[PlatformView, ...]
     problems: tuple[str, ...]
     cards: tuple[CardView, ...] = ()
-
-    @property
-    def missing_images(self) -> tuple[str, ...]:
-        """Platforms whose post would go out without the image it needs."""
-        return tuple(p.label for pv in self.platforms for p in pv.posts if p.missing_image)
+    current: bool = False
+    lang: str = "en"
 
     @property
     def anchor(self) -> str:
         """The element id (ids starting with a digit need escaping in CSS selectors)."""
         return f"edition-{self.id}"
+
+    @property
+    def send_short(self) -> str:
+        """'Mon 7 Dec, 09:00': the send time in the page's header (zone in the section)."""
+        return f"{self.send_at:%a} {self.send_at.day} {self.send_at:%b}, {self.send_at:%H:%M}"
+
+    @property
+    def needs_count(self) -> int:
+        """Posts that need something, plus one if the folder could not be read in full."""
+        posts = sum(1 for pv in self.platforms for p in pv.posts if p.needs)
+        return posts + (1 if self.problems else 0)

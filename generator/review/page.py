@@ -22,6 +22,7 @@ from generator.outbox import Outbox
 from generator.render import render as render_template
 from generator.render import template_text
 from generator.review.folders import edition_view
+from generator.review.korean import mark_korean
 from generator.review.select import MAX_UPCOMING, select, split
 
 REVIEW_FILE = "index.html"
@@ -53,8 +54,9 @@ def render_review(
         present.add(ARCHIVE_INDEX)
     timezone = ctx.settings.timezone
     editions = [
-        edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present)
-        for entry, status in select(entries, now)
+        edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present,
+                     current=index == 0)
+        for index, (entry, status) in enumerate(select(entries, now))
     ]
     hidden = max(0, len(split(entries, now)[1]) - MAX_UPCOMING)
     css = _asset(ctx.templates_dir, "review/review.css")
@@ -70,6 +72,7 @@ def render_review(
         css=Markup(css),
         js=Markup(js),
         csp=_csp(css, js),
+        ko=mark_korean,
     )
     return {REVIEW_FILE: html.encode("utf-8")}
 

@@ -121,10 +121,34 @@
     if (input.matches && input.matches("input[type=radio][data-viewer]")) { setView(input); }
   });
 
+  // A jump link to a closed edition opens it (and every section around its target).
+  function reveal(hash) {
+    if (!hash || hash.length < 2) { return; }
+    var target = null;
+    try { target = document.getElementById(decodeURIComponent(hash.slice(1))); } catch (error) { target = null; }
+    var node = target;
+    while (node) {
+      if (node.tagName === "DETAILS") { node.open = true; }
+      node = node.parentElement;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href^='#']");
+    if (link) { reveal(link.getAttribute("href")); }
+  });
+  window.addEventListener("hashchange", function () { reveal(window.location.hash); });
+  reveal(window.location.hash);
+
   var viewers = document.querySelectorAll(".viewer");
   Array.prototype.forEach.call(viewers, function (viewer) {
     var frame = viewer.querySelector("iframe");
     frame.addEventListener("load", function () { applyScheme(viewer); });
+    // On a phone-sized screen the email starts at 375 px, the width it will be read at.
+    if (window.innerWidth < 700) {
+      var narrow = document.querySelector("input[data-viewer='" + viewer.id + "'][value='375']");
+      if (narrow) { narrow.checked = true; }
+    }
     // Browsers may restore checked radios on reload: show what they say.
     var checked = document.querySelectorAll("input[data-viewer='" + viewer.id + "']:checked");
     Array.prototype.forEach.call(checked, setView);
