@@ -62,7 +62,7 @@ def test_editions_built_ahead_are_nowhere_public(ahead: Path) -> None:
     # Built ahead: in their folders and on the review page, marked upcoming.
     assert (outbox / "2026-W49" / "item.json").is_file()
     review = lxml.html.document_fromstring((outbox / "index.html").read_bytes())
-    kickers = [k.text_content() for k in review.cssselect("article.edition p.kicker")]
+    kickers = [k.text_content() for k in review.cssselect("article.edition .kicker")]
     assert [k.split(" · ")[0] for k in kickers] == [
         "latest 2026-W48", "upcoming 2026-W49", "upcoming 2026-W50"]
 
