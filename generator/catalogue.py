@@ -18,9 +18,9 @@ from pydantic import Field, model_validator
 from generator import clock
 from generator.crossref import check_catalogue
 from generator.errors import BadInput, Problem
-from generator.helplines import Helpline as Helpline
-from generator.helplines import HelplinesFile
-from generator.helplines import Region as Region
+from generator.helplines.models import Helpline as Helpline
+from generator.helplines.models import HelplinesFile
+from generator.helplines.models import Region as Region
 from generator.schema import (
     Hashtag,
     HttpsUrl,

@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 from generator import GENERATOR_NAME
 from generator.catalogue import Catalogue, Film, Theme
 from generator.config import Settings
-from generator.helpline_views import ContactView as ContactView  # re-exported for channels
-from generator.helpline_views import EmergencyView as EmergencyView
-from generator.helpline_views import HelplineView as HelplineView
-from generator.helpline_views import RegionView as RegionView
-from generator.helpline_views import region_view
+from generator.helplines.views import ContactView as ContactView  # re-exported for channels
+from generator.helplines.views import EmergencyView as EmergencyView
+from generator.helplines.views import HelplineView as HelplineView
+from generator.helplines.views import RegionView as RegionView
+from generator.helplines.views import region_view
 from generator.picker import Pick
 from generator.schema import pick_locale
 from generator.weeks import IsoWeek

@@ -31,6 +31,9 @@ FIXTURE_SITE = REPO / "tests" / "fixtures" / "site"
 GOLDEN = REPO / "tests" / "golden"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Seoul"))
 NOW_TEXT = NOW.isoformat()
+BUNDLED_NOW_TEXT = "2026-12-01T10:00:00+09:00"
+"""For builds of the bundled catalogue: its facts were last checked on 2026-11-30, and a
+clock before that would rightly find those dates in the future."""
 
 _used_goldens: set[Path] = set()
 

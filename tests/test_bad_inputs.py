@@ -38,7 +38,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 30
+    assert len(CASES) >= 60
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -426,7 +426,7 @@ def test_language_options(catalogue: Catalogue) -> None:
 def test_no_website_is_a_news_page_or_a_source(catalogue: Catalogue) -> None:
     """A line's website is the service's own: never one of its sources, never a news or
     directory site (the domains the first catalogue wrongly used as websites)."""
-    from generator.helplines import same_page
+    from generator.helplines.models import same_page
 
     news = ("newspim", "segye", "jejusori", "pressian", "wowtv", "alexproject",
             "crackittoday", "doh.gov.ph", "kotobank", "since2011", "lifeline.org.au")

@@ -190,7 +190,7 @@ def test_read_only_commands_work_on_a_read_only_outbox(built: Path, tmp_path: Pa
 def test_help_documents_exit_code_4(built: Path) -> None:
     for args in (["--help"], ["build", "--help"]):
         text = " ".join(mindreel(*args, cwd=built).stdout.split())
-        assert "4 cannot write (permissions, disk full; nothing half-written)" in text
+        assert "4 cannot write or send (permissions, disk full, SMTP; nothing half-written)" in text
 
 
 def _assert_whole_and_agreeing(outbox: Path) -> list[str]:

@@ -18,7 +18,7 @@ from generator.build import build_weeks
 from generator.catalogue import Catalogue, load_catalogue
 from generator.channels.email.copy import Copy
 from generator.edition import Edition
-from generator.helplines import Contact, same_page
+from generator.helplines.models import Contact, same_page
 from generator.project import load_project
 from generator.weeks import IsoWeek, week_range
 from tests.conftest import NOW, REPO, edition_of, mindreel

@@ -7,6 +7,7 @@ schedule.yaml is reported as its root cause alone.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
 
@@ -18,9 +19,13 @@ from generator.commands.init import ALL_REGIONS, template_files
 from generator.config import load_config
 from generator.render import template_text
 from generator.safety.rules import BUNDLED_RULES, EXCEPTIONS_FILE, RULES_FILE
-from tests.conftest import REPO, copy_site, mindreel
+from tests.conftest import BUNDLED_NOW_TEXT, REPO, copy_site
+from tests.conftest import mindreel as _mindreel
 
-WEEK = "2026-W48"  # the week of conftest's NOW in Seoul
+# `init` copies the bundled catalogue, whose facts were checked up to 2026-11-30.
+mindreel = functools.partial(_mindreel, now=BUNDLED_NOW_TEXT)
+
+WEEK = "2026-W50"  # the next edition to go out at BUNDLED_NOW (Tue 1 Dec 2026 in Seoul)
 
 
 def init(tmp_path: Path, *args: str) -> Path:
@@ -98,7 +103,7 @@ def test_init_empty_builds_with_one_example_of_each_record(tmp_path: Path) -> No
     assert (len(catalogue.films), len(catalogue.themes)) == (1, 1)
     assert [r.id for r in catalogue.regions] == ["KR", "INTL"]
     assert load_config(site / "schedule.yaml").settings.audience.regions == ["KR"]
-    build(site, "--from", "2026-W48", "--to", "2026-W51")
+    build(site, "--from", "2026-W50", "--to", "2026-W53")
     lint = mindreel("lint", "--weeks", "8", cwd=site)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     assert "0 error(s), 0 warning(s)" in lint.stdout
@@ -192,7 +197,7 @@ def test_a_site_template_naming_a_missing_one_is_bad_input(tmp_path: Path) -> No
     own = site / "templates" / "social"
     own.mkdir(parents=True)
     (own / "x.txt.j2").write_text('{% include "social/nowhere.j2" %}\n', "utf-8")
-    result = mindreel("build", cwd=site)
+    result = mindreel("build", "--week", WEEK, cwd=site)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith("template social/nowhere.j2 is neither in ")
     assert not (site / "outbox" / WEEK).exists()

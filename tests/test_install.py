@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW_TEXT, REPO
+from tests.conftest import BUNDLED_NOW_TEXT, REPO
 
 pytestmark = pytest.mark.slow
-WEEK = "2026-W48"  # the week of conftest's NOW in Seoul
+WEEK = "2026-W50"  # the next edition to go out at BUNDLED_NOW (Tue 1 Dec 2026 in Seoul)
 BUILD_INPUTS = ("pyproject.toml", "README.md", "generator", "templates", "data")
 
 
@@ -85,7 +85,7 @@ def test_the_wheel_carries_every_module_template_and_data_file(wheel: Path) -> N
 
 def test_init_and_build_with_the_installed_wheel(venv: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env.update(MINDREEL_NOW=NOW_TEXT, PATH=f"{venv}{os.pathsep}{env.get('PATH', '')}")
+    env.update(MINDREEL_NOW=BUNDLED_NOW_TEXT, PATH=f"{venv}{os.pathsep}{env.get('PATH', '')}")
     where = run(venv / "python", "-c",
                 "import generator, generator.bundled as b; print(generator.__file__); "
                 "print(b.templates_dir()); print(b.data_dir())", cwd=tmp_path, env=env)

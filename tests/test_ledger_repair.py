@@ -128,7 +128,8 @@ def test_plan_reads_past_a_damaged_ledger_without_writing(clean: Path, site: Pat
     assert result.returncode == 0, result.stderr
     assert "file is not a database" in result.stderr and "planned from the edition folders" in \
         result.stderr
-    assert result.stdout == mindreel("plan", "--weeks", "8", "--from", FIRST, cwd=clean).stdout
+    assert result.stdout == mindreel("plan", "--weeks", "8", "--from", FIRST, cwd=clean,
+                                     env={"COLUMNS": "240"}).stdout
     assert tree(site / "outbox", state=True) == before
 
 
@@ -142,7 +143,7 @@ def test_a_ledger_from_a_newer_mindreel_stops_with_exit_2(site: Path) -> None:
         assert result.returncode == 2, result.stderr
         assert result.stderr == (
             "outbox/.mindreel/ledger.sqlite was written by a newer mindreel (ledger schema 9; "
-            "this one reads 1); upgrade mindreel, or move the file away to have it rebuilt "
+            "this one reads 2); upgrade mindreel, or move the file away to have it rebuilt "
             "from the edition folders\n")
     assert tree(site / "outbox", state=True) == before
 

@@ -39,7 +39,7 @@ def config_warnings(project: Project) -> list[str]:
 
 
 def run_catalogue(config_path: Path, outbox: Path | None) -> None:
-    from generator.helpline_report import helpline_report
+    from generator.helplines.report import helpline_report
     from generator.stats import catalogue_summary
 
     project = load_project(config_path, outbox)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from generator.helplines import DIALLED, Helpline, Region
+from generator.helplines.models import DIALLED, Helpline, Region
 from generator.schema import pick_locale
 
 

@@ -1,4 +1,4 @@
-"""The long-running service: each edition at its send time, and whatever was missed.
+"""The service itself: wake-ups, builds, publishing at send time, locks and stopping.
 
 APScheduler 3 (``BlockingScheduler``, in-memory job store, so nothing is pickled) wakes
 the process at the send time (a ``CronTrigger`` in the schedule's timezone) and every
@@ -31,7 +31,7 @@ import signal
 import threading
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
@@ -41,7 +41,6 @@ from apscheduler.executors.debug import DebugExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.base import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from filelock import FileLock, Timeout
 
@@ -52,8 +51,9 @@ from generator.errors import BadInput, LockHeld, MindreelError
 from generator.ledger import Ledger
 from generator.outbox import Outbox
 from generator.project import load_project
+from generator.scheduler.timing import due_weeks, latest_send_week, next_send, send_trigger
 from generator.service_log import EventLog
-from generator.weeks import IsoWeek, current_week, week_range
+from generator.weeks import IsoWeek
 
 log = logging.getLogger(__name__)
 
@@ -64,71 +64,6 @@ Reason = Literal["start", "send", "check"]
 SEND_JOB = "send"
 CHECK_JOB = "check"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-
-# --- when: pure functions of the settings and an instant ---------------------------------
-
-
-def send_time(week: IsoWeek, settings: Settings) -> datetime:
-    """When ``week``'s edition goes out."""
-    return week.send_at(settings.send.weekday, settings.send.clock, settings.tz)
-
-
-def send_trigger(settings: Settings) -> CronTrigger:
-    """The weekly send time as an APScheduler trigger, on the schedule's wall clock."""
-    at = settings.send.clock
-    return CronTrigger(day_of_week=settings.send.weekday, hour=at.hour, minute=at.minute,
-                       timezone=settings.tz)
-
-
-def next_send(settings: Settings, now: datetime) -> datetime:
-    """The first send time after ``now`` (what the scheduler wakes for next)."""
-    fire: datetime | None = send_trigger(settings).get_next_fire_time(
-        None, now + timedelta(microseconds=1))
-    assert fire is not None  # a weekly cron trigger always has a next time
-    return fire
-
-
-def latest_send_week(now: datetime, settings: Settings) -> IsoWeek:
-    """The week whose send time came last at or before ``now`` (skipped or not)."""
-    week = current_week(now, settings.tz)
-    return week if send_time(week, settings) <= now else week + -1
-
-
-def due_weeks(now: datetime, settings: Settings, built: Collection[IsoWeek]) -> list[IsoWeek]:
-    """The weeks to build at ``now``, oldest first, by ``service.catch_up``.
-
-    A week is *due* once its send time has passed; a week skipped in schedule.yaml is
-    never due (it is not missed). The *missed* weeks are the due weeks after the newest
-    due week in the ledger that the ledger lacks (holes further back stay as they are):
-
-    - ``latest`` builds the newest missed week;
-    - ``all`` builds every missed week, oldest first;
-    - ``none`` builds the newest missed week only while it is on time, that is at most
-      ``misfire_grace_hours`` after its send time (a late wake-up, not a catch-up).
-
-    A ledger with no due week (a new installation) has missed nothing. ``latest`` and
-    ``all`` then build the current ISO week at once, even before its send time, so the
-    first edition is ready to send; ``none`` waits for that send time.
-    """
-    skips = {IsoWeek.parse(w) for w in settings.skips}
-    newest = latest_send_week(now, settings)
-    policy = settings.service.catch_up
-    last = max((w for w in built if w <= newest), default=None)
-    if last is None and policy != "none":
-        first = current_week(now, settings.tz)
-        return [] if first in skips or first in built else [first]
-    start = newest if last is None else last + 1
-    missed = [w for w in week_range(start, newest) if w not in skips and w not in built]
-    if policy == "all":
-        return missed
-    if policy == "latest":
-        return missed[-1:]
-    grace = timedelta(hours=settings.service.misfire_grace_hours)
-    return [w for w in missed[-1:] if now - send_time(w, settings) <= grace]
-
-
-# --- the service -----------------------------------------------------------------------
 
 
 @dataclass
