@@ -284,12 +284,13 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
     assert intl_region is not None  # checked when the catalogue loaded
     site = settings.site
     edition_id = str(week)
+    home = settings.locale_prefix  # "" for the first locale, "ko/" for Korean beside it
     links = Links(
-        page=site.url(f"archive/{edition_id}.html"),
-        archive_index=site.url("archive/"),
-        feed_rss=site.url("feed.xml"),
-        feed_atom=site.url("atom.xml"),
-        feed_json=site.url("feed.json"),
+        page=site.url(f"{home}archive/{edition_id}.html"),
+        archive_index=site.url(f"{home}archive/"),
+        feed_rss=site.url(f"{home}feed.xml"),
+        feed_atom=site.url(f"{home}atom.xml"),
+        feed_json=site.url(f"{home}feed.json"),
         site=site.base_url,
         unsubscribe=settings.email.unsubscribe_url,
         unsubscribe_mailto=settings.email.unsubscribe_mailto,
@@ -333,5 +334,5 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
             site.postal_address,
         ),
         links=links,
-        help_page=site.url(HELP_PAGE),
+        help_page=site.url(home + HELP_PAGE),
     )

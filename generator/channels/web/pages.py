@@ -23,6 +23,7 @@ from markupsafe import Markup
 from generator.channels import Files, RenderContext
 from generator.edition import HELP_PAGE, Edition
 from generator.ledger import LedgerEntry
+from generator.locales import prefix
 from generator.render import render as render_template
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 ARTICLE_FILE = "article.html"
 ITEM_FILE = "item.json"
 ARCHIVE_DIR = "archive"
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+"""Each language's own name, for the links between editions in two languages."""
 FEED_PATHS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 """Outbox-relative paths of the three feeds (the same ones ``Edition.links`` points at)."""
 
@@ -161,9 +164,9 @@ def tag_uri(domain: str, tag_start: int, edition_id: str) -> str:
     return f"tag:{domain},{tag_start}:edition/{edition_id}"
 
 
-def feed_id(domain: str, tag_start: int) -> str:
-    """The permanent id of the feed itself."""
-    return f"tag:{domain},{tag_start}:feed"
+def feed_id(domain: str, tag_start: int, home: str = "") -> str:
+    """The permanent id of the feed itself (a second language's feed: ``feed/ko``)."""
+    return f"tag:{domain},{tag_start}:feed" + (f"/{home.strip('/')}" if home else "")
 
 
 # --- one edition --------------------------------------------------------------------
@@ -172,7 +175,7 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
     """The article fragment and the feed item for one edition."""
     help_html = render_help(edition, ctx)
     article = render_article(edition, ctx, help_html)
-    item = feed_item(edition, article, help_html)
+    item = feed_item(edition, article, help_html, ctx.settings.locale_prefix)
     return {ARTICLE_FILE: article.encode("utf-8"), ITEM_FILE: dump_json(item)}
 
 
@@ -222,11 +225,14 @@ def summary(edition: Edition) -> str:
     return " ".join(" ".join(p.split()) for p in parts)
 
 
-def feed_item(edition: Edition, article_html: str, help_html: str) -> dict[str, Any]:
-    """What the ledger stores for this edition; the feeds and the archive are built from it."""
+def feed_item(edition: Edition, article_html: str, help_html: str, home: str = ""
+              ) -> dict[str, Any]:
+    """What the ledger stores for this edition; the feeds and the archive are built from it.
+    ``home`` is the locale's folder ("ko/"); the item id of a second language differs."""
     site = edition.site
     return {
-        "id": tag_uri(site.domain, site.tag_start, edition.id),
+        "id": tag_uri(site.domain, site.tag_start, edition.id)
+        + (f"/{edition.locale}" if home else ""),
         "week": edition.id,
         "url": edition.links.page,
         "title": item_title(edition),
@@ -300,10 +306,14 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
     holding only three feed items at once, so a long archive is never all in memory."""
     settings = ctx.settings
     site = settings.site
+    home = settings.locale_prefix
     common = {
         "site": site,
-        "feeds": {kind: site.url(path) for kind, path in FEED_PATHS.items()},
-        "index_url": site.url(f"{ARCHIVE_DIR}/"),
+        "feeds": {kind: site.url(home + path) for kind, path in FEED_PATHS.items()},
+        "index_url": site.url(f"{home}{ARCHIVE_DIR}/"),
+        "index_alternates": {code: site.url(prefix(code, settings.home_locale) + ARCHIVE_DIR + "/")
+                             for code in settings.locales if code != settings.locale},
+        "language_names": LANGUAGE_NAMES,
     }
     listed: list[dict[str, Any]] = []  # what the index shows, without the article bodies
     help_html = ""
@@ -331,5 +341,5 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
     if help_html:
         yield HELP_PAGE, render_template(
             ctx.templates_dir, "web/help_page.html.j2", t=labels(locale), language=locale,
-            help_html=Markup(help_html), help_url=site.url(HELP_PAGE), **common,
+            help_html=Markup(help_html), help_url=site.url(home + HELP_PAGE), **common,
         ).encode("utf-8")
