@@ -76,7 +76,10 @@ def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext, now: 
         from generator.channels.social.bulk import bulk_files
 
         upcoming = [e for e in ledger.iter_entries() if not is_public(e, now)]
-        yield from bulk_files(outbox, upcoming, settings, now).items()
+        for code in settings.locales:
+            view = settings.for_locale(code)
+            for rel, data in bulk_files(outbox, upcoming, view, now).items():
+                yield view.locale_prefix + rel, data
     from generator.review import render_review
 
     yield from render_review(outbox, ledger.iter_entries(), ctx,
@@ -118,7 +121,8 @@ def _stale(outbox: Outbox, produced: set[str], ctx: RenderContext) -> list[str]:
     switches = ctx.settings.channels
     kinds = ([(prefix(code, ctx.settings.home_locale) + ARCHIVE_PAGES, "*.html")
               for code in ctx.settings.locales] if switches.feeds else [])
-    kinds += [(BULK_DIR, "*/*.csv")] if switches.social else []
+    kinds += ([(prefix(code, ctx.settings.home_locale) + BULK_DIR, "*/*.csv")
+               for code in ctx.settings.locales] if switches.social else [])
     for folder, pattern in kinds:
         base = outbox.root / folder
         if base.is_dir():

@@ -16,12 +16,14 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.channels import Files, RenderContext
 from generator.edition import HELP_PAGE, Edition
+from generator.i18n import localize, long_date
 from generator.ledger import LedgerEntry
 from generator.locales import prefix
 from generator.render import render as render_template
@@ -89,66 +91,24 @@ LABELS: dict[str, dict[str, Any]] = {
         "no_editions": "No editions yet.",
         "help_short": "Support",
     },
-    "ko": {
-        "kind": {"film": "영화", "drama": "드라마", "theme": "주제"},
-        "content_note": "콘텐츠 주의",
-        "discusses": "이번 호는 %s 내용을 다룹니다.",
-        "jump_to_help": "도움받을 수 있는 곳은 글 끝에 있습니다.",
-        "this_week": "이번 주",
-        "week": "%d주차, %d년",
-        "runtime": "%d분",
-        "cast": "출연: %s.",
-        "rating": {"all": "전체 관람가", "12": "12세 이상 관람가", "15": "15세 이상 관람가",
-                   "18": "청소년 관람불가"},
-        "story": "줄거리",
-        "why": "이 작품이 중요한 이유",
-        "watch": "볼 수 있는 곳",
-        "checked": "%s 확인",
-        "varies": "시청 가능 여부는 지역에 따라 다르고 자주 바뀝니다. "
-                  "이용하는 서비스에서 확인하세요.",
-        "sources": "출처",
-        "about": "%s 알아보기",
-        "facts": "사실",
-        "support": "도울 수 있는 방법",
-        "related": "함께 볼 작품",
-        "related_theme": "볼 만한 작품",
-        "help": "지금 도움이 필요하다면",
-        "help_intro": "이 글을 읽으며 힘든 마음이 든다면 혼자 견디지 않아도 됩니다. "
-                      "이야기를 나누는 것이 도움이 됩니다. 아래 기관이 함께합니다.",
-        "emergency_call": "긴급한 경우 전화하세요:",
-        "or": ", ",
-        "contact_keyword": "문자 %s → %s",
-        "help_page": "모든 상담 기관 전체 보기",
-        "help_title": "상담 기관",
-        "help_page_intro": "나라별 상담 창구와 운영 시간입니다. 지금 위험하다면 지역 긴급 번호로 "
-                           "전화하세요.",
-        "contact": {"call": "전화 %s", "text": "문자 %s", "chat": "채팅 %s",
-                    "whatsapp": "WhatsApp %s", "kakaotalk": "카카오톡 %s", "app": "앱 %s",
-                    "email": "이메일 %s", "web": "웹사이트 %s"},
-        "line_checked": "%s 확인.",
-        "skip": "본문으로 건너뛰기",
-        "all_editions": "전체 호",
-        "previous": "이전 호",
-        "next": "다음 호",
-        "pager": "다른 호",
-        "subscribe": "피드로 구독하기",
-        "index_title": "전체 호",
-        "index_intro": "지금까지 나온 모든 호, 최신 순.",
-        "no_editions": "아직 나온 호가 없습니다.",
-        "help_short": "도움",
-    },
 }
+"""The English words; every other locale's are in its gettext catalogue (msgctxt
+``web.<path>``, see generator.i18n)."""
+
+
+@lru_cache(maxsize=4)
+def _labels(locale: str) -> dict[str, Any]:
+    return localize(LABELS["en"], locale, "web")
 
 
 def labels(locale: str) -> dict[str, Any]:
-    return LABELS.get(locale, LABELS["en"])
+    """The template words in ``locale`` (a fresh copy: templates cannot change the cache)."""
+    return dict(_labels(locale))
 
 
 def format_date(value: date | datetime, locale: str) -> str:
-    """A reader's date: '7 December 2026' or '2026년 12월 7일'."""
-    if locale == "ko":
-        return f"{value.year}년 {value.month}월 {value.day}일"
-    return f"{value.day} {value:%B %Y}"
+    """A reader's date: '7 December 2026' or '2026년 12월 7일' (Babel)."""
+    return long_date(value, locale)
 
 
 def join_words(words: Iterable[str], locale: str) -> str:
