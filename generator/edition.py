@@ -82,9 +82,15 @@ class TitleView:
     image_url: str | None
     image_alt: str | None
 
+    locale: str = "en"
+
     @property
     def credit(self) -> str:
-        """ "dir. X" for a film, "Network, N episodes" for a drama."""
+        """ "dir. X" for a film, "Network, N episodes" for a drama (감독 X, N부작)."""
+        if self.locale == "ko":
+            if self.type == "drama":
+                return f"{self.network}, {self.episodes}부작"
+            return f"감독 {self.director}"
         if self.type == "drama":
             return f"{self.network}, {self.episodes} episodes"
         return f"dir. {self.director}"
@@ -192,12 +198,12 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
         aka=tuple(film.titles.aka),
         year=film.year,
         release_date=film.release_date,
-        director=film.director,
+        director=(film.director_ko or film.director) if locale == "ko" else film.director,
         writer=film.writer,
         network=film.network,
         episodes=film.episodes,
         runtime_min=film.runtime_min,
-        cast=tuple(film.cast),
+        cast=tuple(film.cast_ko or film.cast) if locale == "ko" else tuple(film.cast),
         rating_kr=film.rating_kr,
         category=pick_locale(catalogue.category(film.category).name, locale),
         category_id=film.category,
@@ -212,6 +218,7 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
         sources=tuple(SourceView(s.name, s.url) for s in film.sources),
         image_url=film.image_url,
         image_alt=text(film.image_alt),
+        locale=locale,
     )
 
 

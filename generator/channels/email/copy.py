@@ -76,6 +76,10 @@ LABELS: dict[str, dict[str, str]] = {
         "contact_app": "App: {value}",
         "contact_email": "Email {value}",
         "contact_web": "Online at {value}",
+        "standard_kr": "If low mood or another worry is hard to talk about, or someone close "
+                       "to you is going through it, counsellors at the suicide prevention line "
+                       "109 or the social-media counselling service Madeullaen can help you, "
+                       "24 hours a day.",
     },
 }
 """The English wording; every other locale's is in its gettext catalogue (msgctxt
@@ -136,6 +140,8 @@ class Copy:
         """The other-language title, romanisation, year, credit and category."""
         other = title.title if self.locale == "ko" else title.title_ko
         credit = self.credit(title)
+        if self.locale == "ko":  # the English title helps; a romanisation does not
+            return f"{other} · {title.year} · {credit} · {title.category}"
         return f"{other} ({title.title_rr}) · {title.year} · {credit} · {title.category}"
 
     def around(self, key: str, slot: str) -> tuple[str, str]:
@@ -158,10 +164,28 @@ class Copy:
                               keyword=contact.keyword)
         return self.label(f"contact_{contact.kind}", value=contact.value)
 
+    def standard(self, edition: Edition) -> str | None:
+        """The Ministry of Health and Welfare's standard sentence (109 and 마들랜), which
+        Korean guidance asks for wherever suicide is discussed: in the Korean edition when
+        its readers are in Korea."""
+        if self.locale == "ko" and edition.primary_region.id == "KR":
+            return self.label("standard_kr")
+        return None
+
+    def shown(self, line: HelplineView) -> tuple[ContactView, ...]:
+        """A line's contacts as the block lists them: in Korean, without a call to the
+        number its name already holds (the name itself is the tap-to-call link)."""
+        if self.locale != "ko":
+            return line.contacts
+        return tuple(c for c in line.contacts
+                     if not (c.kind == "call" and c.value in line.name and not c.note))
+
     def contacts(self, line: HelplineView) -> str:
-        """Every contact of a line as plain text (the text part)."""
+        """Every contact of a line as plain text (the text part). In Korean a number the
+        line's name already holds is not said again ("자살예방상담전화 109", not
+        "자살예방상담전화 109: 전화 109")."""
         parts = []
-        for contact in line.contacts:
+        for contact in self.shown(line):
             phrase = self.contact(contact)
             parts.append(f"{phrase} ({contact.note})" if contact.note else phrase)
         return " · ".join(parts)
