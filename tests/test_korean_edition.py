@@ -1,0 +1,167 @@
+"""The Korean edition: Korean throughout, checked by the Korean rules, and sized and
+wrapped the way Korean readers and platforms count.
+
+The script scan builds twelve weeks of the bundled catalogue in both languages and reads
+every artifact a reader sees (posts, email text and HTML, archive pages, feeds, the
+email subject) for the other language's script outside the fields where it belongs
+(titles given in both, people's and services' own names, sources, links).
+"""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from email import policy
+from pathlib import Path
+
+import feedparser
+import lxml.html
+import pytest
+import yaml
+
+from generator.channels.social.count import count
+from generator.channels.social.rules import platform_rules
+from generator.config import SocialSettings
+from tests.conftest import REPO, copy_site, mindreel
+
+LATER = "2027-02-10T10:00:00+09:00"
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+URL = re.compile(r"(?:https?://|mailto:|tel:|sms:)\S+|\S+@\S+\.\w+|\b[\w-]+\.(?:org|com|kr|html)\b")
+
+
+@pytest.fixture(scope="module")
+def twelve_weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve weeks of the bundled catalogue in English and Korean."""
+    root = tmp_path_factory.mktemp("korean")
+    for name in ("schedule.yaml",):
+        shutil.copy(REPO / name, root / name)
+    schedule = root / "schedule.yaml"
+    text = schedule.read_text("utf-8")
+    text = re.sub(r"(?m)^locales: .*$", "locales: [en, ko]", text)
+    text = text.replace("data: data", f"data: {REPO / 'data'}").replace(
+        "templates: templates", f"templates: {REPO / 'templates'}")
+    schedule.write_text(text, "utf-8")
+    result = mindreel("build", "--from", "2026-W47", "--to", "2027-W05", cwd=root, now=LATER)
+    assert result.returncode == 0, result.stderr
+    return root / "outbox"
+
+
+def _allowed() -> tuple[set[str], set[str]]:
+    """(Latin strings a Korean artifact may hold, Hangul strings an English one may)."""
+    films = yaml.safe_load((REPO / "data" / "films.yaml").read_text("utf-8"))["films"]
+    themes = yaml.safe_load((REPO / "data" / "themes.yaml").read_text("utf-8"))["themes"]
+    helplines = yaml.safe_load((REPO / "data" / "helplines.yaml").read_text("utf-8"))
+    latin: set[str] = {"mindreel", "MINDREEL", "English"}  # the link to the other language
+    hangul: set[str] = {"한국어"}
+    for film in films:
+        titles = film["titles"]
+        latin |= {titles["en"], *titles.get("aka", [])}
+        hangul.add(titles["ko"])
+        latin |= {film["director"], *film["cast"], film.get("network") or "",
+                  film.get("writer") or ""}
+        latin |= {w["service"] for w in film.get("where_to_watch", [])}
+        latin |= {s["name"] for s in film.get("sources", [])}
+    for theme in themes:
+        if isinstance(theme.get("name"), dict) and "ko" in theme["name"]:
+            hangul.add(theme["name"]["ko"])
+        latin |= {f["source"]["name"] for f in theme.get("facts", []) if "source" in f}
+    for name in ("films", "themes", "helplines", "awareness_days", "vocabulary"):
+        doc = yaml.safe_load((REPO / "data" / f"{name}.yaml").read_text("utf-8"))
+        latin |= set(_source_names(doc))
+        hangul |= set(_source_names(doc))
+    latin |= {"Atom", "RSS", "JSON", "Feed", "Globe"}  # feed formats; a phone network
+    for region in helplines["regions"]:
+        for line in region.get("lines", []):
+            for contact in line.get("contacts", []):
+                value = str(contact.get("value", ""))
+                (hangul if HANGUL.search(value) else latin).add(value)
+                if contact.get("keyword"):
+                    latin.add(str(contact["keyword"]))
+    return {s for s in latin if s}, {s for s in hangul if s}
+
+
+def _source_names(value: object) -> Iterator[str]:
+    """Every source's name (a citation keeps its own language)."""
+    if isinstance(value, dict):
+        if "url" in value and isinstance(value.get("name"), str):
+            yield value["name"]
+        for item in value.values():
+            yield from _source_names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _source_names(item)
+
+
+def _visible(path: Path) -> Iterator[str]:
+    """The text a reader sees in one artifact."""
+    data = path.read_bytes()
+    if path.suffix == ".txt":
+        yield data.decode("utf-8")
+    elif path.suffix == ".html":
+        doc = lxml.html.document_fromstring(data.decode("utf-8"))
+        for bad in doc.xpath("//style|//script|//head"):
+            bad.drop_tree()
+        yield doc.text_content()
+        yield from (str(v) for v in doc.xpath("//@alt|//@aria-label|//@title"))
+    elif path.suffix == ".xml":
+        feed = feedparser.parse(data)
+        yield feed.feed.get("title", "")
+        for entry in feed.entries:
+            yield entry.get("title", "")
+            yield lxml.html.document_fromstring(entry.get("summary", "") or "<p></p>"
+                                                ).text_content()
+    elif path.suffix == ".eml":
+        message = email.message_from_bytes(data, policy=policy.default)
+        yield str(message["Subject"])
+
+
+def _artifacts(outbox: Path, korean: bool) -> Iterator[Path]:
+    for path in sorted(outbox.rglob("*")):
+        rel = path.relative_to(outbox)
+        if not path.is_file() or ".mindreel" in rel.parts or rel.name == "index.html" \
+                and len(rel.parts) == 1:
+            continue  # the review page is for the editor, not a reader
+        if path.suffix in (".txt", ".html", ".xml", ".eml") and \
+                (("ko" in rel.parts) == korean):
+            yield path
+
+
+GLOSS = re.compile(r"(?<=[\uac00-\ud7a3])\([A-Za-z][^()]*\)"
+                   r"|(?<=[A-Za-z] )\((?=[\uac00-\ud7a3])[^()]*\)")
+"""An original term in brackets right after its translation: 자폐인(autistic person),
+Dementia Day (치매극복의 날)."""
+
+
+def _strip(text: str, allowed: set[str]) -> str:
+    text = " ".join(URL.sub(" ", text).split())  # a wrapped name is whole again
+    for value in sorted(allowed, key=len, reverse=True):
+        text = text.replace(" ".join(value.split()), " ")
+    return GLOSS.sub(" ", text)
+
+
+def test_korean_artifacts_hold_no_english(twelve_weeks: Path) -> None:
+    latin, _ = _allowed()
+    found: dict[str, set[str]] = {}
+    for path in _artifacts(twelve_weeks, korean=True):
+        for text in _visible(path):
+            words = set(LATIN_WORD.findall(_strip(text, latin)))
+            words = {w for w in words if not w.isupper()}  # acronyms: WHO, SNS, RSS, JTBC
+            if words:
+                found.setdefault(str(path.relative_to(twelve_weeks)), set()).update(words)
+    assert found == {}
+
+
+def test_english_artifacts_hold_no_hangul(twelve_weeks: Path) -> None:
+    _, hangul = _allowed()
+    found: dict[str, set[str]] = {}
+    for path in _artifacts(twelve_weeks, korean=False):
+        for text in _visible(path):
+            words = set(HANGUL.findall(_strip(text, hangul)))
+            if words:
+                found.setdefault(str(path.relative_to(twelve_weeks)), set()).update(words)
+    assert found == {}
+
