@@ -10,7 +10,6 @@ email subject) for the other language's script outside the fields where it belon
 from __future__ import annotations
 
 import email
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -30,7 +29,8 @@ from tests.conftest import REPO, copy_site, mindreel
 LATER = "2027-02-10T10:00:00+09:00"
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-URL = re.compile(r"(?:https?://|mailto:|tel:|sms:)\S+|\S+@\S+\.\w+|\b[\w-]+\.(?:org|com|kr|html)\b")
+URL = re.compile(r"(?:https?://|mailto:|tel:|sms:)\S+|\S+@\S+\.\w+"
+                 r"|\b[\w-]+\.(?:org|com|kr|html)\b")
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +122,8 @@ def _visible(path: Path) -> Iterator[str]:
 def _artifacts(outbox: Path, korean: bool) -> Iterator[Path]:
     for path in sorted(outbox.rglob("*")):
         rel = path.relative_to(outbox)
-        if not path.is_file() or ".mindreel" in rel.parts or rel.name == "index.html" \
-                and len(rel.parts) == 1:
+        if not path.is_file() or ".mindreel" in rel.parts or (rel.name == "index.html" \
+                and len(rel.parts) == 1):
             continue  # the review page is for the editor, not a reader
         if path.suffix in (".txt", ".html", ".xml", ".eml") and \
                 (("ko" in rel.parts) == korean):
@@ -165,3 +165,126 @@ def test_english_artifacts_hold_no_hangul(twelve_weeks: Path) -> None:
                 found.setdefault(str(path.relative_to(twelve_weeks)), set()).update(words)
     assert found == {}
 
+
+
+def test_korean_x_posts_weigh_hangul_two_as_twitter_text_does(twelve_weeks: Path) -> None:
+    from twitter_text import parse_tweet
+
+    assert parse_tweet("가").weightedLength == 2
+    rule = platform_rules(SocialSettings())["x"]
+    posts = sorted(twelve_weeks.glob("*/ko/social/x*.txt"))
+    assert posts
+    for path in posts:
+        text = path.read_text("utf-8")
+        measured = count(text, rule).primary
+        assert measured.count == parse_tweet(text).weightedLength, path
+        assert measured.count <= 280, path
+        hangul = sum(len(run) for run in HANGUL.findall(text))
+        assert measured.count >= 2 * hangul, path
+
+
+def test_korean_posts_carry_korean_hashtags_only(twelve_weeks: Path) -> None:
+    for path in sorted(twelve_weeks.glob("*/ko/social/mastodon.txt")):
+        tags = re.findall(r"#\S+", path.read_text("utf-8"))
+        assert tags and all(HANGUL.fullmatch(tag[1:]) for tag in tags), path
+    for path in sorted(twelve_weeks.glob("*/social/mastodon.txt")):
+        assert not HANGUL.search(" ".join(re.findall(r"#\S+", path.read_text("utf-8"))))
+
+
+STANDARD = ("우울감 등 말하기 어려운 고민이 있거나 주변에 이런 어려움을 겪는 "
+            "가족·지인이 있을 경우 자살예방 상담전화 ☎109 또는 SNS상담 마들랜에서 "
+            "24시간 전문가의 상담을 받을 수 있습니다.")
+
+
+def test_the_korean_help_block_says_the_ministrys_sentence_once_per_number(
+        twelve_weeks: Path) -> None:
+    for path in sorted(twelve_weeks.glob("*/ko/email.txt")):
+        text = " ".join(path.read_text("utf-8").split())
+        assert STANDARD in text, path
+        assert "자살예방상담전화 109: 전화 109" not in text
+        assert "마들랜" in text
+    html = lxml.html.document_fromstring(
+        (twelve_weeks / "2026-W47" / "ko" / "email.html").read_bytes().decode("utf-8"))
+    assert STANDARD in " ".join(html.text_content().split())
+    assert html.get("lang") == "ko"
+    assert "keep-all" in (twelve_weeks / "2026-W47" / "ko" / "email.html").read_text("utf-8")
+    for path in sorted(twelve_weeks.glob("*/email.txt")):
+        assert "마들랜에서 24시간" not in path.read_text("utf-8")
+
+
+def test_korean_dates_and_edition_names(twelve_weeks: Path) -> None:
+    text = (twelve_weeks / "2026-W49" / "ko" / "email.txt").read_text("utf-8")
+    assert "2026년 11월 30일 월요일 · 2026년 49주차" in text
+    subject = email.message_from_bytes(
+        (twelve_weeks / "2026-W49" / "ko" / "email.eml").read_bytes(), policy=policy.default
+    )["Subject"]
+    assert subject.startswith("이번 주")
+
+
+def test_a_korean_unsafe_phrase_blocks_the_korean_edition(tmp_path: Path) -> None:
+    """The Korean rules run on the Korean artifacts: 극단적 선택 in a Korean synopsis stops
+    the build with exit 1 and writes nothing; the English edition alone builds."""
+    def site(locales: str) -> Path:
+        folder = tmp_path / locales.strip("[]").replace(", ", "-")
+        schedule = copy_site(folder)
+        schedule.write_text(schedule.read_text("utf-8").replace(
+            "locales: [en]", f"locales: {locales}"), "utf-8")
+        films = folder / "data" / "films.yaml"
+        text = films.read_text("utf-8")
+        anchor = "    synopsis:\n      en: >-\n        A new teacher at a school for Deaf children"
+        assert anchor in text
+        unsafe = "      ko: 한 학생이 극단적 선택을 했다는 소문이 돈다.\n"
+        films.write_text(text.replace(anchor, anchor.replace(
+            "    synopsis:\n", "    synopsis:\n" + unsafe)), "utf-8")
+        return folder
+
+    both = site("[en, ko]")
+    result = mindreel("build", "--week", "2026-W50", cwd=both)
+    assert result.returncode == 1, result.stderr
+    assert "2026-W50/ko/" in result.stderr and "Traceback" not in result.stderr
+    assert not (both / "outbox" / "2026-W50").exists()
+    english = site("[en]")
+    assert mindreel("build", "--week", "2026-W50", cwd=english).returncode == 0
+
+
+def test_each_locale_has_its_own_audience(tmp_path: Path) -> None:
+    """audiences: the Korean edition's helplines are Korea's alone; English keeps its own."""
+    schedule = copy_site(tmp_path / "site")
+    schedule.write_text(schedule.read_text("utf-8").replace(
+        "locales: [en]", "locales: [en, ko]\naudiences:\n  ko: {regions: [KR], primary: KR}"),
+        "utf-8")
+    result = mindreel("build", "--week", "2026-W50", cwd=tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "site" / "outbox" / "2026-W50"
+    korean = (folder / "ko" / "email.txt").read_text("utf-8")
+    english = (folder / "email.txt").read_text("utf-8")
+    assert "988" not in korean and "988" in english
+
+
+@pytest.mark.parametrize("rel", ["email.html", "email.txt", "email.eml", "article.html",
+                                 "social/x.txt", "social/mastodon.txt", "social/bluesky.txt",
+                                 "social/threads.txt", "social/facebook.txt",
+                                 "social/instagram.txt", "social/linkedin.txt"])
+def test_golden_korean_edition(rel: str, korean_fixture: Path,
+                               golden: object) -> None:
+    golden(f"korean/{rel.replace('/', '-')}",  # type: ignore[operator]
+           (korean_fixture / "2026-W50" / "ko" / rel).read_bytes())
+
+
+@pytest.mark.parametrize("rel", ["ko/feed.xml", "ko/atom.xml", "ko/feed.json",
+                                 "ko/archive/2026-W50.html"])
+def test_golden_korean_public_files(rel: str, korean_fixture: Path, golden: object) -> None:
+    golden(f"korean/{rel.replace('/', '-')}",  # type: ignore[operator]
+           (korean_fixture / rel).read_bytes())
+
+
+@pytest.fixture(scope="module")
+def korean_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site's 2026-W50 (Silenced, pinned) in English and Korean, public."""
+    folder = tmp_path_factory.mktemp("golden-ko") / "site"
+    schedule = copy_site(folder)
+    schedule.write_text(schedule.read_text("utf-8").replace(
+        "locales: [en]", "locales: [en, ko]"), "utf-8")
+    result = mindreel("build", "--week", "2026-W50", cwd=folder, now=LATER)
+    assert result.returncode == 0, result.stderr
+    return folder / "outbox"
