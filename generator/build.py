@@ -8,24 +8,25 @@ on its own, so an interrupted backfill resumes where it stopped.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
 from typing import Literal
 
 from generator.channels import Files, RenderContext, enabled_renderers
+from generator.config import Settings
 from generator.edition import Edition, make_edition
 from generator.errors import MindreelError, SafetyFailed
 from generator.ledger import Ledger, LedgerEntry
+from generator.locales import ledger_item
 from generator.manifest import MANIFEST, make_manifest
 from generator.outbox import Outbox
 from generator.picker import Pick, Picker
 from generator.project import Project
 from generator.publish import publish
-from generator.reconcile import ITEM_FILE, apply_survey, reconcile
+from generator.reconcile import apply_survey, reconcile
 from generator.safety import Finding, check_edition
 from generator.weeks import IsoWeek
 
@@ -84,9 +85,23 @@ def picker_for(project: Project, ledger: Ledger) -> Picker:
 
 
 def render_pick(project: Project, pick: Pick, now: datetime) -> Rendered:
-    """Render every enabled channel for ``pick`` and run the safety guard over the result."""
-    ctx = context_for(project, now)
-    edition = make_edition(pick, project.catalogue, project.config.settings)
+    """Render every enabled channel for ``pick`` in every locale and run the safety guard
+    over each locale's files. The first locale's files sit at the top of the edition
+    folder; another locale's sit under its code (``ko/``), see ``Settings.locale_prefix``."""
+    settings = project.config.settings
+    views = [settings.for_locale(code) for code in settings.locales]
+    first = _render_locale(project, pick, now, views[0])
+    for view in views[1:]:
+        other = _render_locale(project, pick, now, view)
+        first.files.update({view.locale_prefix + rel: data for rel, data in other.files.items()})
+        first.findings += [replace(f, edition=f"{f.edition}/{view.locale}") if f.edition else f
+                           for f in other.findings]
+    return first
+
+
+def _render_locale(project: Project, pick: Pick, now: datetime, settings: Settings) -> Rendered:
+    ctx = RenderContext(settings, project.config.templates_dir, now)
+    edition = make_edition(pick, project.catalogue, settings)
     files: Files = {}
     for name, renderer in enabled_renderers(ctx.settings):
         produced = renderer(edition, ctx)
@@ -186,14 +201,16 @@ def _build_one(
     written = outbox.write_edition(str(week), rendered.files, manifest, durable=durable)
     for rel in written.kept:
         log.warning("%s: kept %s: mindreel did not write it", week, written.path / rel)
-    _record(ledger, rendered.edition, rendered.files, manifest, now)
+    _record(ledger, rendered.edition, rendered.files, manifest, now,
+            project.config.settings.locales)
     status: Status = "repaired" if repair else written.status
     return BuildResult(week, status, str(written.path), pick, tuple(rendered.warnings),
                        written.kept)
 
 
-def _record(ledger: Ledger, edition: Edition, files: Files, manifest: bytes, now: datetime) -> None:
-    item = json.loads(files[ITEM_FILE]) if ITEM_FILE in files else {}
+def _record(ledger: Ledger, edition: Edition, files: Files, manifest: bytes, now: datetime,
+            locales: Iterable[str] = ("en",)) -> None:
+    item = ledger_item(files.get, locales)
     ledger.record(
         LedgerEntry(
             week=edition.week,

@@ -100,11 +100,15 @@ class Film(Strict):
     release_date: date | None = None
     premiere: Premiere | None = None
     director: Line
+    director_ko: Line | None = None
+    """The director's name in Hangul, as Korean readers know it (이창동)."""
     writer: Line | None = None
     network: Line | None = None
     episodes: int | None = Field(default=None, ge=1, le=500)
     runtime_min: int | None = Field(default=None, ge=1, le=600)
     cast: list[Line] = Field(min_length=1, max_length=6)
+    cast_ko: list[Line] = Field(default_factory=list, max_length=6)
+    """The cast in Hangul, in the order of ``cast`` (empty: not written yet)."""
     rating_kr: Literal["all", "12", "15", "18"] | None = None
     category: Slug
     themes: list[Slug] = Field(min_length=1)
@@ -123,6 +127,8 @@ class Film(Strict):
     def _consistent(self) -> Film:
         if self.type == "drama" and (self.network is None or self.episodes is None):
             raise ValueError("a drama needs network and episodes")
+        if self.cast_ko and len(self.cast_ko) != len(self.cast):
+            raise ValueError("cast_ko names the cast in Hangul, one for each name in cast")
         if self.type == "film" and self.runtime_min is None:
             raise ValueError("a film needs runtime_min")
         if not self.in_rotation and self.excluded_reason is None:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from generator.errors import BadInput, Problem
 from generator.schema import HttpsUrl, Line, RegionId, Slug, Strict, validate
@@ -106,6 +106,13 @@ class Audience(Strict):
         return self
 
 
+class SiteWords(Strict):
+    """The site's name and description in one more language."""
+
+    title: Line | None = None
+    description: Line | None = None
+
+
 class Site(Strict):
     """Where the web archive lives and who sends the email."""
 
@@ -116,6 +123,8 @@ class Site(Strict):
     sender_name: Line
     sender_address: EmailAddress
     reply_to: EmailAddress | None = None
+    languages: dict[Literal["en", "ko"], SiteWords] = Field(default_factory=dict)
+    """``title`` and ``description`` as another locale's edition shows them."""
     tag_start: int = Field(default=2026, ge=2000, le=2100)
     """Year in the ``tag:`` URIs of feed ids; fixed once published."""
     postal_address: Line | None = None
@@ -258,6 +267,8 @@ class Settings(Strict):
     skips: list[IsoWeekText] = Field(default_factory=list)
     audience: Audience
     locales: list[Literal["en", "ko"]] = Field(default=["en"], min_length=1)
+    audiences: dict[Literal["en", "ko"], Audience] = Field(default_factory=dict)
+    """Per-locale audience; a locale not named here reads ``audience``."""
     site: Site
     outbox: str = "outbox"
     data: str = "data"
@@ -274,10 +285,47 @@ class Settings(Strict):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    _home: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _distinct_locales(self) -> Settings:
+        if len(set(self.locales)) != len(self.locales):
+            raise ValueError("locales lists a locale twice")
+        return self
+
     @property
     def locale(self) -> str:
-        """The locale editions are rendered in (the first listed)."""
+        """The locale this view renders in (the first listed; see ``for_locale``)."""
         return self.locales[0]
+
+    @property
+    def home_locale(self) -> str:
+        """The first locale in schedule.yaml: its files sit at the top of every folder."""
+        return self._home or self.locales[0]
+
+    @property
+    def locale_prefix(self) -> str:
+        """Where this view's files go: "" for the home locale, "ko/" for Korean beside it."""
+        return "" if self.locale == self.home_locale else f"{self.locale}/"
+
+    def for_locale(self, locale: str) -> Settings:
+        """These settings seen by the edition in ``locale``: it comes first and its own
+        audience (``audiences``) replaces the shared one. The home locale is kept, so
+        ``locale_prefix`` knows where the files go. Share cards are drawn for the home
+        locale only for now, so another locale's view has the cards channel off."""
+        others = [code for code in self.locales if code != locale]
+        words = self.site.languages.get(locale)  # type: ignore[call-overload]
+        site = self.site if words is None else self.site.model_copy(update={
+            key: value for key, value in words.model_dump().items() if value is not None})
+        view = self.model_copy(update={
+            "locales": [locale, *others],
+            "audience": self.audiences.get(locale, self.audience),  # type: ignore[call-overload]
+            "site": site,
+            "channels": (self.channels if locale == self.home_locale
+                         else self.channels.model_copy(update={"cards": False})),
+        })
+        view._home = self.home_locale
+        return view
 
 
 class Config:

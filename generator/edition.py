@@ -82,9 +82,15 @@ class TitleView:
     image_url: str | None
     image_alt: str | None
 
+    locale: str = "en"
+
     @property
     def credit(self) -> str:
-        """ "dir. X" for a film, "Network, N episodes" for a drama."""
+        """ "dir. X" for a film, "Network, N episodes" for a drama (감독 X, N부작)."""
+        if self.locale == "ko":
+            if self.type == "drama":
+                return f"{self.network}, {self.episodes}부작"
+            return f"감독 {self.director}"
         if self.type == "drama":
             return f"{self.network}, {self.episodes} episodes"
         return f"dir. {self.director}"
@@ -193,12 +199,12 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
         aka=tuple(film.titles.aka),
         year=film.year,
         release_date=film.release_date,
-        director=film.director,
+        director=(film.director_ko or film.director) if locale == "ko" else film.director,
         writer=film.writer,
         network=film.network,
         episodes=film.episodes,
         runtime_min=film.runtime_min,
-        cast=tuple(film.cast),
+        cast=tuple(film.cast_ko or film.cast) if locale == "ko" else tuple(film.cast),
         rating_kr=film.rating_kr,
         category=pick_locale(catalogue.category(film.category).name, locale),
         category_id=film.category,
@@ -213,6 +219,7 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
         sources=tuple(SourceView(s.name, s.url) for s in film.sources),
         image_url=film.image_url,
         image_alt=text(film.image_alt),
+        locale=locale,
     )
 
 
@@ -286,12 +293,13 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
     assert intl_region is not None  # checked when the catalogue loaded
     site = settings.site
     edition_id = str(week)
+    home = settings.locale_prefix  # "" for the first locale, "ko/" for Korean beside it
     links = Links(
-        page=site.url(f"archive/{edition_id}.html"),
-        archive_index=site.url("archive/"),
-        feed_rss=site.url("feed.xml"),
-        feed_atom=site.url("atom.xml"),
-        feed_json=site.url("feed.json"),
+        page=site.url(f"{home}archive/{edition_id}.html"),
+        archive_index=site.url(f"{home}archive/"),
+        feed_rss=site.url(f"{home}feed.xml"),
+        feed_atom=site.url(f"{home}atom.xml"),
+        feed_json=site.url(f"{home}feed.json"),
         site=site.base_url,
         unsubscribe=settings.email.unsubscribe_url,
         unsubscribe_mailto=settings.email.unsubscribe_mailto,
@@ -335,5 +343,5 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
             site.postal_address,
         ),
         links=links,
-        help_page=site.url(HELP_PAGE),
+        help_page=site.url(home + HELP_PAGE),
     )

@@ -145,16 +145,20 @@ def _folders(config: Config) -> list[Problem]:
 def _cross_check(config: Config, catalogue: Catalogue) -> list[Problem]:
     settings, doc = config.settings, config.doc
     problems = []
-    for index, region in enumerate(settings.audience.regions):
-        if catalogue.region(region) is None:
-            problems.append(
-                Problem(
-                    doc.name,
-                    doc.line_of(("audience", "regions", index)),
-                    f"audience.regions[{index}]",
-                    f"no helplines for region {region!r} in data/helplines.yaml",
+    audiences: list[tuple[tuple[str, ...], list[str]]] = [
+        (("audience",), settings.audience.regions)]
+    audiences += [(("audiences", code), a.regions) for code, a in settings.audiences.items()]
+    for where, regions in audiences:
+        for index, region in enumerate(regions):
+            if catalogue.region(region) is None:
+                problems.append(
+                    Problem(
+                        doc.name,
+                        doc.line_of((*where, "regions", index)),
+                        ".".join(where) + f".regions[{index}]",
+                        f"no helplines for region {region!r} in data/helplines.yaml",
+                    )
                 )
-            )
     for week, feature in settings.pins.items():
         at = ("pins", week)
         film = catalogue.film(feature)

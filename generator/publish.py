@@ -22,6 +22,7 @@ from itertools import chain
 
 from generator.channels import Files, RenderContext
 from generator.ledger import Ledger, LedgerEntry
+from generator.locales import entries_in, prefix
 from generator.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -49,23 +50,36 @@ def latest_public(ledger: Ledger, count: int, now: datetime) -> list[LedgerEntry
 
 def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext, now: datetime
                        ) -> Iterator[tuple[str, bytes]]:
-    """Every outbox-level file, one at a time (a long archive never sits in memory whole)."""
+    """Every outbox-level file, one at a time (a long archive never sits in memory whole).
+    Each locale gets its own feeds and archive: the first at the top, another under its
+    code (``ko/feed.xml``, ``ko/archive/``)."""
     published: set[str] = set()
-    if ctx.settings.channels.feeds:
+    settings = ctx.settings
+    if settings.channels.feeds:
         from generator.channels.web import feeds, pages
 
-        public = public_entries(ledger.iter_entries(), now)
-        for rel, data in chain(
-                feeds.render_feeds(latest_public(ledger, ctx.settings.feeds.items, now),
-                                   ctx).items(),
-                pages.iter_archive(public, ctx)):
-            published.add(rel)
-            yield rel, data
-    if ctx.settings.channels.social:
+        for code in settings.locales:
+            view = settings.for_locale(code)
+            lctx = RenderContext(view, ctx.templates_dir, ctx.now)
+            home = view.locale_prefix
+
+            def rows(code: str = code) -> Iterator[LedgerEntry]:
+                return entries_in(ledger.iter_entries(), code, settings.home_locale)
+
+            window: deque[LedgerEntry] = deque(maxlen=settings.feeds.items)
+            window.extend(public_entries(rows(), now))
+            for rel, data in chain(feeds.render_feeds(list(reversed(window)), lctx).items(),
+                                   pages.iter_archive(public_entries(rows(), now), lctx)):
+                published.add(home + rel)
+                yield home + rel, data
+    if settings.channels.social:
         from generator.channels.social.bulk import bulk_files
 
         upcoming = [e for e in ledger.iter_entries() if not is_public(e, now)]
-        yield from bulk_files(outbox, upcoming, ctx.settings, now).items()
+        for code in settings.locales:
+            view = settings.for_locale(code)
+            for rel, data in bulk_files(outbox, upcoming, view, now).items():
+                yield view.locale_prefix + rel, data
     from generator.review import render_review
 
     yield from render_review(outbox, ledger.iter_entries(), ctx,
@@ -105,8 +119,10 @@ def _stale(outbox: Outbox, produced: set[str], ctx: RenderContext) -> list[str]:
     channel that is on: switching one off leaves its files alone)."""
     found = []
     switches = ctx.settings.channels
-    kinds = [(ARCHIVE_PAGES, "*.html")] if switches.feeds else []
-    kinds += [(BULK_DIR, "*/*.csv")] if switches.social else []
+    kinds = ([(prefix(code, ctx.settings.home_locale) + ARCHIVE_PAGES, "*.html")
+              for code in ctx.settings.locales] if switches.feeds else [])
+    kinds += ([(prefix(code, ctx.settings.home_locale) + BULK_DIR, "*/*.csv")
+               for code in ctx.settings.locales] if switches.social else [])
     for folder, pattern in kinds:
         base = outbox.root / folder
         if base.is_dir():

@@ -14,7 +14,6 @@ that very week.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -23,13 +22,13 @@ from pathlib import Path
 
 from generator.errors import DamagedState
 from generator.ledger import Ledger, LedgerEntry
+from generator.locales import ITEM_FILE, ledger_item
 from generator.manifest import MANIFEST, read_manifest
 from generator.outbox import Outbox
 from generator.weeks import IsoWeek
 
 log = logging.getLogger(__name__)
 
-ITEM_FILE = "item.json"
 
 
 @dataclass(frozen=True)
@@ -152,11 +151,11 @@ def _week_folders(outbox: Outbox) -> list[Path]:
 
 
 def _item(folder: Path, manifest: dict[str, object]) -> dict[str, object]:
-    """The edition's feed item (``{}`` if the edition has none, as with feeds off)."""
+    """The edition's feed item (``{}`` if the edition has none, as with feeds off), with
+    the items of its other languages (``ko/item.json``) under ``translations``."""
     listed = {str(e["path"]) for e in manifest["files"]}  # type: ignore[attr-defined]
-    if ITEM_FILE not in listed:
-        return {}
-    item = json.loads((folder / ITEM_FILE).read_bytes())
-    if not isinstance(item, dict):
-        raise ValueError("not a JSON object")
-    return item
+    home = str(manifest.get("locale") or "en")
+    others = sorted(rel.split("/")[0] for rel in listed
+                    if rel.count("/") == 1 and rel.endswith("/" + ITEM_FILE))
+    return ledger_item(lambda rel: (folder / rel).read_bytes() if rel in listed else None,
+                       [home, *others])

@@ -10,7 +10,6 @@ templates do not (they are never parsed as markup). Environments are cached per 
 from __future__ import annotations
 
 import contextlib
-import textwrap
 from collections.abc import Callable, MutableMapping
 from datetime import date, datetime
 from functools import lru_cache
@@ -33,6 +32,8 @@ from jinja2.bccache import Bucket
 
 from generator import bundled
 from generator.errors import EXIT_BAD_INPUT, MindreelError
+from generator.i18n import translations
+from generator.textwidth import fill_columns
 
 
 class MissingTemplate(_TemplateNotFound, MindreelError):
@@ -87,17 +88,11 @@ def _resolved(path: Path) -> Path:
 
 
 def _wrap(text: str, width: int = 72, indent: str = "") -> str:
-    """Wrap each paragraph at ``width`` columns; never breaks words or URLs."""
+    """Wrap each paragraph at ``width`` display columns (a Hangul syllable takes two);
+    never breaks words or URLs."""
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n")]
     wrapped = [
-        textwrap.fill(
-            " ".join(p.split()),
-            width=width,
-            initial_indent=indent,
-            subsequent_indent=indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+        fill_columns(" ".join(p.split()), width, indent)
         for p in paragraphs
         if p
     ]
@@ -143,9 +138,11 @@ def _bytecode_cache() -> BytecodeCache | None:
 
 
 @lru_cache(maxsize=8)
-def environment(templates_dir: Path) -> Environment:
-    """The environment for every template under ``templates_dir``."""
+def environment(templates_dir: Path, locale: str = "en") -> Environment:
+    """The environment for every template under ``templates_dir``, with ``locale``'s
+    gettext catalogue installed for ``{% trans %}`` and ``_()``."""
     env = Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=_Loader(templates_dir),
         autoescape=select_autoescape(
             enabled_extensions=("html", "mjml", "xml", "html.j2", "mjml.j2", "xml.j2"),
@@ -163,6 +160,7 @@ def environment(templates_dir: Path) -> Environment:
     env.filters["one_line"] = _one_line
     env.filters["long_date"] = _long_date
     env.filters["iso_date"] = _iso_date
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -87,7 +87,8 @@ def korean(tmp_path_factory: pytest.TempPathFactory) -> Project:
     title is Hangul."""
     folder = tmp_path_factory.mktemp("ko")
     text = (REPO / "schedule.yaml").read_text("utf-8")
-    for old, new in (("locales: [en]", "locales: [ko]"), ("data: data", f"data: {REPO / 'data'}"),
+    for old, new in (("locales: [en, ko]", "locales: [ko]"),
+                     ("data: data", f"data: {REPO / 'data'}"),
                      ("templates: templates", f"templates: {REPO / 'templates'}")):
         assert old in text
         text = text.replace(old, new)

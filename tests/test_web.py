@@ -320,7 +320,7 @@ def test_a_korean_edition_speaks_korean(tmp_path: Path) -> None:
     article = lxml.html.fragment_fromstring(files["article.html"].decode())
     assert article.get("lang") == "ko"
     assert text(article[0]).startswith(
-        "콘텐츠 주의: 이번 호는 성폭력, 아동 학대, 자살 내용을 다룹니다.")
+        "내용 주의: 이번 호는 성폭력, 아동 학대, 자살 내용을 다룹니다.")
     assert "2026년 12월 7일" in text(article.cssselect("p.kicker")[0])
     assert text(article.cssselect("section#help h2")[0]) == "지금 도움이 필요하다면"
     assert "대한민국" in [text(h3) for h3 in article.cssselect("section#help h3")]

@@ -69,7 +69,7 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
     text = finisher.text(without_controls(
         render_template(ctx.templates_dir, "email/edition.txt.j2", **context)))
     subject = finisher.text(header_text(title))
-    envelope = envelope_for(edition, settings, subject)
+    envelope = envelope_for(edition, settings, subject, ctx.settings.locale_prefix)
     built = build_message(envelope, text, html)
     check_budget(built.html_part_bytes, settings.size_budget_kb)
     handoff = Handoff(edition, settings, finisher, subject, str(sender(envelope)),
@@ -91,13 +91,19 @@ def without_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
-def envelope_for(edition: Edition, settings: EmailSettings, subject: str) -> Envelope:
+def envelope_for(edition: Edition, settings: EmailSettings, subject: str, home: str = ""
+                 ) -> Envelope:
+    """``home`` is a second language's folder ("ko/"): its message is another message
+    (its own Message-ID) on another list (``List-Id: <ko.weekly.example.org>``), so
+    readers and mail filters can tell the two editions apart."""
     site = edition.site
+    tag = home.strip("/")
     return Envelope(
         subject=subject, sender_name=site.sender_name, sender_address=site.sender_address,
         to=site.list_address, reply_to=site.reply_to, date=edition.send_at,
-        message_id=message_id(edition.id, edition.feature_id, site.domain),
-        list_id=list_id(site.title, site.list_address),
+        message_id=message_id(edition.id + (f".{tag}" if tag else ""), edition.feature_id,
+                              site.domain),
+        list_id=list_id(site.title, (f"{tag}." if tag else "") + site.list_address),
         list_archive=edition.links.archive_index,
         list_unsubscribe=list_unsubscribe(settings.unsubscribe_url, settings.unsubscribe_mailto),
         language=edition.locale,

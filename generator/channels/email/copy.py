@@ -9,7 +9,6 @@ and left alone by the text template.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +20,7 @@ from generator.edition import (
     RegionView,
     TitleView,
 )
+from generator.i18n import long_date, pgettext, week_label
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -76,62 +76,14 @@ LABELS: dict[str, dict[str, str]] = {
         "contact_app": "App: {value}",
         "contact_email": "Email {value}",
         "contact_web": "Online at {value}",
-    },
-    "ko": {
-        "subject_film": "이번 주: {title_ko} ({title}, {year})",
-        "subject_theme": "이번 주: {name}",
-        "subject_theme_ko": "이번 주: {name}",
-        "edition": "{id}호",
-        "view_in_browser": "브라우저에서 이번 호 보기",
-        "content_note": "내용 주의",
-        "content_note_body": "이번 호에는 {notes}에 관한 내용이 있습니다. 편한 속도로 읽어 "
-                             "주세요. 상담 기관은 메일 끝에 있습니다.",
-        "kicker_film": "이번 주의 영화",
-        "kicker_drama": "이번 주의 드라마",
-        "kicker_theme": "이번 주의 주제",
-        "directed_by": "감독 {name}",
-        "episodes": "{network}, {count}부작",
-        "aka": "다른 제목: {names}",
-        "synopsis": "줄거리",
-        "why_it_matters": "왜 중요한가",
-        "sources": "출처",
-        "about": "{name}에 대하여",
-        "observances": "이번 주 기념일: {names}.",
-        "fact_source": "출처",
-        "where_to_watch": "어디서 볼 수 있나",
-        "checked_on": "{date} 확인",
-        "availability_varies": "시청 가능 여부는 지역과 시기에 따라 다릅니다.",
-        "availability_unknown": "시청 가능 여부는 지역마다 다릅니다. 계신 지역의 서비스를 "
-                                "확인해 주세요.",
-        "related_film": "같은 주제의 다른 작품",
-        "related_theme": "이 주제를 다룬 작품",
-        "title_notes": "내용 주의: {notes}.",
-        "help_heading": "이야기가 필요할 때, 혼자가 아닙니다",
-        "emergency": "긴급한 상황에서는 {number}에 전화하세요.",
-        "emergency_or": " 또는 ",
-        "other_regions": "다른 나라",
-        "help_page": "모든 상담 기관 전체 보기",
-        "directory": "그 밖의 나라: {name}, {value}",
-        "verified": "{date} 확인.",
-        "hope": "힘든 마음은 도움을 받으며 나아질 수 있습니다. 혼자 견디지 않아도 됩니다.",
-        "footer_why": "{site} 뉴스레터를 구독하셔서 이 메일을 받으셨습니다.",
-        "unsubscribe": "{site} 구독 취소",
-        "feeds": "피드로 구독",
-        "feed_rss": "RSS 피드",
-        "feed_atom": "Atom 피드",
-        "feed_json": "JSON 피드",
-        "archive": "지난 호 모두 보기",
-        "contact_call": "전화 {value}",
-        "contact_text": "문자 {value}",
-        "contact_text_keyword": "문자 {value} ({keyword})",
-        "contact_chat": "온라인 채팅 {value}",
-        "contact_whatsapp": "왓츠앱 {value}",
-        "contact_kakaotalk": "카카오톡 {value}",
-        "contact_app": "앱: {value}",
-        "contact_email": "이메일 {value}",
-        "contact_web": "웹사이트 {value}",
+        "standard_kr": "If low mood or another worry is hard to talk about, or someone close "
+                       "to you is going through it, counsellors at the suicide prevention line "
+                       "109 or the social-media counselling service Madeullaen can help you, "
+                       "24 hours a day.",
     },
 }
+"""The English wording; every other locale's is in its gettext catalogue (msgctxt
+``email.<key>``, see generator.i18n)."""
 
 
 @dataclass(frozen=True)
@@ -140,22 +92,30 @@ class Copy:
 
     locale: str
 
+    def phrase(self, key: str) -> str:
+        """A fixed phrase in this locale, ``{slots}`` unfilled."""
+        return pgettext(self.locale, f"email.{key}", LABELS["en"][key])
+
     def label(self, key: str, **values: object) -> str:
         """A fixed phrase with its ``{slots}`` filled (values are never parsed as formats)."""
-        return LABELS[self.locale][key].format(**values)
+        return self.phrase(key).format(**values)
 
     def columns(self, text: str, width: int = 72) -> int:
-        """Characters per line for the ``wrap`` filter so ``text`` fits ``width`` columns.
-
-        ``wrap`` counts characters; Hangul and other wide characters take two columns.
-        """
-        wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in ("W", "F"))
-        return max(24, width * len(text) // (len(text) + wide)) if text else width
+        """Columns for the ``wrap`` filter, which measures display width itself (a Hangul
+        syllable takes two), so every locale gets the same 72."""
+        return width
 
     def day(self, value: date) -> str:
-        if self.locale == "ko":
-            return f"{value.year}년 {value.month}월 {value.day}일"
-        return f"{value.day} {value:%B %Y}"
+        return long_date(value, self.locale)
+
+    def send_day(self, edition: Edition) -> str:
+        """The masthead's date: with the weekday in Korean ("2026년 11월 30일 월요일")."""
+        return long_date(edition.send_at, self.locale, weekday=True)
+
+    def edition_name(self, edition: Edition) -> str:
+        """"Edition 2026-W49"; "2026년 49주차" in Korean."""
+        week = edition.week
+        return self.label("edition", id=week_label(week.year, week.week, self.locale))
 
     def words(self, items: list[str] | tuple[str, ...]) -> str:
         """"a, b and c" in English, "a, b, c" in Korean."""
@@ -180,12 +140,14 @@ class Copy:
         """The other-language title, romanisation, year, credit and category."""
         other = title.title if self.locale == "ko" else title.title_ko
         credit = self.credit(title)
+        if self.locale == "ko":  # the English title helps; a romanisation does not
+            return f"{other} · {title.year} · {credit} · {title.category}"
         return f"{other} ({title.title_rr}) · {title.year} · {credit} · {title.category}"
 
     def around(self, key: str, slot: str) -> tuple[str, str]:
         """The text before and after ``{slot}`` in a phrase, so a template can put links
         there (``In an emergency, call `` ... ``.``) and still escape the words."""
-        before, _, after = LABELS[self.locale][key].partition("{" + slot + "}")
+        before, _, after = self.phrase(key).partition("{" + slot + "}")
         return before, after
 
     def emergency(self, region: RegionView) -> str:
@@ -202,10 +164,28 @@ class Copy:
                               keyword=contact.keyword)
         return self.label(f"contact_{contact.kind}", value=contact.value)
 
+    def standard(self, edition: Edition) -> str | None:
+        """The Ministry of Health and Welfare's standard sentence (109 and 마들랜), which
+        Korean guidance asks for wherever suicide is discussed: in the Korean edition when
+        its readers are in Korea."""
+        if self.locale == "ko" and edition.primary_region.id == "KR":
+            return self.label("standard_kr")
+        return None
+
+    def shown(self, line: HelplineView) -> tuple[ContactView, ...]:
+        """A line's contacts as the block lists them: in Korean, without a call to the
+        number its name already holds (the name itself is the tap-to-call link)."""
+        if self.locale != "ko":
+            return line.contacts
+        return tuple(c for c in line.contacts
+                     if not (c.kind == "call" and c.value in line.name and not c.note))
+
     def contacts(self, line: HelplineView) -> str:
-        """Every contact of a line as plain text (the text part)."""
+        """Every contact of a line as plain text (the text part). In Korean a number the
+        line's name already holds is not said again ("자살예방상담전화 109", not
+        "자살예방상담전화 109: 전화 109")."""
         parts = []
-        for contact in line.contacts:
+        for contact in self.shown(line):
             phrase = self.contact(contact)
             parts.append(f"{phrase} ({contact.note})" if contact.note else phrase)
         return " · ".join(parts)

@@ -63,12 +63,13 @@ class BulkRow:
     image_url: str
 
 
-def rows_by_platform(outbox: Outbox, entries: Iterable[LedgerEntry], tz: ZoneInfo
-                     ) -> dict[str, list[BulkRow]]:
-    """Platform -> its rows from each edition's ``social/bulk.json``, in send order."""
+def rows_by_platform(outbox: Outbox, entries: Iterable[LedgerEntry], tz: ZoneInfo,
+                     home: str = "") -> dict[str, list[BulkRow]]:
+    """Platform -> its rows from each edition's ``social/bulk.json`` (``ko/social/bulk.json``
+    with ``home="ko/"``), in send order."""
     rows: dict[str, list[BulkRow]] = {}
     for entry in entries:
-        path = outbox.edition_dir(str(entry.week)) / BULK_FILE
+        path = outbox.edition_dir(str(entry.week)) / (home + BULK_FILE)
         try:
             doc = json.loads(path.read_bytes())
             when = datetime.fromisoformat(doc["send_at"]).astimezone(tz)
@@ -124,9 +125,10 @@ def hootsuite_csv(rows: list[BulkRow]) -> bytes:
 
 def bulk_files(outbox: Outbox, upcoming: Iterable[LedgerEntry], settings: Settings,
                now: datetime) -> Files:
-    """Every bulk file with at least one row, for the posts still ahead of ``now``."""
+    """Every bulk file with at least one row, for the posts still ahead of ``now``, in
+    ``settings.locale``'s posts (paths relative to that locale's folder)."""
     files: Files = {}
-    by_platform = rows_by_platform(outbox, upcoming, settings.tz)
+    by_platform = rows_by_platform(outbox, upcoming, settings.tz, settings.locale_prefix)
     for platform in settings.social.platforms:
         rows = by_platform.get(platform, [])
         ahead = [row for row in rows if row.when > now]

@@ -106,28 +106,40 @@ def camel_hashtag(tag: str) -> str:
     return "#" + tag[:1].upper() + tag[1:]
 
 
-def _feature_of(title: TitleView, about: str) -> FeatureCopy:
+def _feature_of(title: TitleView, about: str, locale: str = "en") -> FeatureCopy:
+    if locale == "ko":  # 〈말아톤〉 (2005): the Korean title in Korean title marks
+        return FeatureCopy(f"〈{title.title_ko}〉", None, title.year, title.type, about,
+                           title.credit)
     return FeatureCopy(title.title, title.title_ko, title.year, title.type, about, title.credit)
+
+
+def _in_script(tag: str, locale: str) -> bool:
+    """A hashtag for ``locale``'s readers: Hangul ones for Korean (#정신건강), the others
+    for English."""
+    hangul = any("\uac00" <= ch <= "\ud7a3" for ch in tag)
+    return hangul == (locale == "ko")
 
 
 def edition_copy(edition: Edition) -> Copy:
     """The edition's copy pieces, independent of platform."""
     theme = edition.theme
+    locale = edition.locale
     about = lower_first(theme.name)
     film = edition.film
     if film is not None:
-        feature = _feature_of(film, about)
+        feature = _feature_of(film, about, locale)
         details = DetailsCopy(film.synopsis, film.why_it_matters, film.credit, theme.awareness,
                               theme.support, ())
     else:
-        feature = FeatureCopy(theme.name, theme.name_ko, None, "theme", about, None)
-        related = tuple(_feature_of(r, about) for r in edition.related)
+        name_ko = None if locale == "ko" else theme.name_ko
+        feature = FeatureCopy(theme.name, name_ko, None, "theme", about, None)
+        related = tuple(_feature_of(r, about, locale) for r in edition.related)
         details = DetailsCopy(None, None, None, theme.awareness, theme.support, related)
     seen: set[str] = set()
     tags: list[str] = []
     for view in edition.themes:
         for tag in view.hashtags:
-            if tag.casefold() not in seen:
+            if tag.casefold() not in seen and _in_script(tag, locale):
                 seen.add(tag.casefold())
                 tags.append(camel_hashtag(tag))
     region = edition.primary_region
@@ -275,7 +287,7 @@ def compose(edition: Edition, ctx: RenderContext, platform: str, rule: PlatformR
     before the helpline shortens, and hashtags may all go (bulk tools post no replies,
     so no "1/3").
     """
-    env = environment(ctx.templates_dir)
+    env = environment(ctx.templates_dir, edition.locale)
     cw = None
     if copy.cw_labels:
         parts = env.get_template("social/_parts.j2").module

@@ -54,10 +54,11 @@ class FeedMeta:
         # With no edition yet there is no send time; 1 January of the tag year is fixed.
         fallback = datetime(site.tag_start, 1, 1, tzinfo=settings.tz)
         return cls(
-            id=feed_id(site.domain, site.tag_start), title=site.title,
+            id=feed_id(site.domain, site.tag_start, settings.locale_prefix), title=site.title,
             description=site.description, language=settings.locale, site_url=site.base_url,
             author=site.sender_name,
-            urls={kind: site.url(path) for kind, path in FEED_PATHS.items()},
+            urls={kind: site.url(settings.locale_prefix + path)
+                  for kind, path in FEED_PATHS.items()},
             updated=max((item.published for item in items), default=fallback),
         )
 

@@ -16,13 +16,16 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.channels import Files, RenderContext
 from generator.edition import HELP_PAGE, Edition
+from generator.i18n import localize, long_date
 from generator.ledger import LedgerEntry
+from generator.locales import prefix
 from generator.render import render as render_template
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 ARTICLE_FILE = "article.html"
 ITEM_FILE = "item.json"
 ARCHIVE_DIR = "archive"
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+"""Each language's own name, for the links between editions in two languages."""
 FEED_PATHS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 """Outbox-relative paths of the three feeds (the same ones ``Edition.links`` points at)."""
 
@@ -88,66 +93,24 @@ LABELS: dict[str, dict[str, Any]] = {
         "no_editions": "No editions yet.",
         "help_short": "Support",
     },
-    "ko": {
-        "kind": {"film": "영화", "drama": "드라마", "theme": "주제"},
-        "content_note": "콘텐츠 주의",
-        "discusses": "이번 호는 %s 내용을 다룹니다.",
-        "jump_to_help": "도움받을 수 있는 곳은 글 끝에 있습니다.",
-        "this_week": "이번 주",
-        "week": "%d주차, %d년",
-        "runtime": "%d분",
-        "cast": "출연: %s.",
-        "rating": {"all": "전체 관람가", "12": "12세 이상 관람가", "15": "15세 이상 관람가",
-                   "18": "청소년 관람불가"},
-        "story": "줄거리",
-        "why": "이 작품이 중요한 이유",
-        "watch": "볼 수 있는 곳",
-        "checked": "%s 확인",
-        "varies": "시청 가능 여부는 지역에 따라 다르고 자주 바뀝니다. "
-                  "이용하는 서비스에서 확인하세요.",
-        "sources": "출처",
-        "about": "%s 알아보기",
-        "facts": "사실",
-        "support": "도울 수 있는 방법",
-        "related": "함께 볼 작품",
-        "related_theme": "볼 만한 작품",
-        "help": "지금 도움이 필요하다면",
-        "help_intro": "이 글을 읽으며 힘든 마음이 든다면 혼자 견디지 않아도 됩니다. "
-                      "이야기를 나누는 것이 도움이 됩니다. 아래 기관이 함께합니다.",
-        "emergency_call": "긴급한 경우 전화하세요:",
-        "or": ", ",
-        "contact_keyword": "문자 %s → %s",
-        "help_page": "모든 상담 기관 전체 보기",
-        "help_title": "상담 기관",
-        "help_page_intro": "나라별 상담 창구와 운영 시간입니다. 지금 위험하다면 지역 긴급 번호로 "
-                           "전화하세요.",
-        "contact": {"call": "전화 %s", "text": "문자 %s", "chat": "채팅 %s",
-                    "whatsapp": "WhatsApp %s", "kakaotalk": "카카오톡 %s", "app": "앱 %s",
-                    "email": "이메일 %s", "web": "웹사이트 %s"},
-        "line_checked": "%s 확인.",
-        "skip": "본문으로 건너뛰기",
-        "all_editions": "전체 호",
-        "previous": "이전 호",
-        "next": "다음 호",
-        "pager": "다른 호",
-        "subscribe": "피드로 구독하기",
-        "index_title": "전체 호",
-        "index_intro": "지금까지 나온 모든 호, 최신 순.",
-        "no_editions": "아직 나온 호가 없습니다.",
-        "help_short": "도움",
-    },
 }
+"""The English words; every other locale's are in its gettext catalogue (msgctxt
+``web.<path>``, see generator.i18n)."""
+
+
+@lru_cache(maxsize=4)
+def _labels(locale: str) -> dict[str, Any]:
+    return localize(LABELS["en"], locale, "web")
 
 
 def labels(locale: str) -> dict[str, Any]:
-    return LABELS.get(locale, LABELS["en"])
+    """The template words in ``locale`` (a fresh copy: templates cannot change the cache)."""
+    return dict(_labels(locale))
 
 
 def format_date(value: date | datetime, locale: str) -> str:
-    """A reader's date: '7 December 2026' or '2026년 12월 7일'."""
-    if locale == "ko":
-        return f"{value.year}년 {value.month}월 {value.day}일"
-    return f"{value.day} {value:%B %Y}"
+    """A reader's date: '7 December 2026' or '2026년 12월 7일' (Babel)."""
+    return long_date(value, locale)
 
 
 def join_words(words: Iterable[str], locale: str) -> str:
@@ -163,9 +126,9 @@ def tag_uri(domain: str, tag_start: int, edition_id: str) -> str:
     return f"tag:{domain},{tag_start}:edition/{edition_id}"
 
 
-def feed_id(domain: str, tag_start: int) -> str:
-    """The permanent id of the feed itself."""
-    return f"tag:{domain},{tag_start}:feed"
+def feed_id(domain: str, tag_start: int, home: str = "") -> str:
+    """The permanent id of the feed itself (a second language's feed: ``feed/ko``)."""
+    return f"tag:{domain},{tag_start}:feed" + (f"/{home.strip('/')}" if home else "")
 
 
 # --- one edition --------------------------------------------------------------------
@@ -174,7 +137,7 @@ def render(edition: Edition, ctx: RenderContext) -> Files:
     """The article fragment and the feed item for one edition."""
     help_html = render_help(edition, ctx)
     article = render_article(edition, ctx, help_html)
-    item = feed_item(edition, article, help_html)
+    item = feed_item(edition, article, help_html, ctx.settings.locale_prefix)
     if ctx.settings.channels.cards:
         item.update(card_images(edition))
     return {ARTICLE_FILE: article.encode("utf-8"), ITEM_FILE: dump_json(item)}
@@ -245,11 +208,14 @@ def summary(edition: Edition) -> str:
     return " ".join(" ".join(p.split()) for p in parts)
 
 
-def feed_item(edition: Edition, article_html: str, help_html: str) -> dict[str, Any]:
-    """What the ledger stores for this edition; the feeds and the archive are built from it."""
+def feed_item(edition: Edition, article_html: str, help_html: str, home: str = ""
+              ) -> dict[str, Any]:
+    """What the ledger stores for this edition; the feeds and the archive are built from it.
+    ``home`` is the locale's folder ("ko/"); the item id of a second language differs."""
     site = edition.site
     return {
-        "id": tag_uri(site.domain, site.tag_start, edition.id),
+        "id": tag_uri(site.domain, site.tag_start, edition.id)
+        + (f"/{edition.locale}" if home else ""),
         "week": edition.id,
         "url": edition.links.page,
         "title": item_title(edition),
@@ -323,10 +289,14 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
     holding only three feed items at once, so a long archive is never all in memory."""
     settings = ctx.settings
     site = settings.site
+    home = settings.locale_prefix
     common = {
         "site": site,
-        "feeds": {kind: site.url(path) for kind, path in FEED_PATHS.items()},
-        "index_url": site.url(f"{ARCHIVE_DIR}/"),
+        "feeds": {kind: site.url(home + path) for kind, path in FEED_PATHS.items()},
+        "index_url": site.url(f"{home}{ARCHIVE_DIR}/"),
+        "index_alternates": {code: site.url(prefix(code, settings.home_locale) + ARCHIVE_DIR + "/")
+                             for code in settings.locales if code != settings.locale},
+        "language_names": LANGUAGE_NAMES,
     }
     listed: list[dict[str, Any]] = []  # what the index shows, without the article bodies
     help_html = ""
@@ -353,7 +323,7 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
         ctx.templates_dir, "web/index.html.j2", items=listed,
         t=labels(locale), language=locale, help_html=Markup(help_html),
         og=open_graph(f"{labels(locale)['index_title']} · {site.title}", site.description,
-                      site.url(f"{ARCHIVE_DIR}/"), locale, help_image, kind="website"),
+                      site.url(f"{home}{ARCHIVE_DIR}/"), locale, help_image, kind="website"),
         fmt_date=lambda text: format_date(datetime.fromisoformat(text), locale),
         join=lambda words: join_words(words, locale), **common,
     )
@@ -361,9 +331,9 @@ def iter_archive(entries: Iterable[LedgerEntry], ctx: RenderContext
     if help_html:
         yield HELP_PAGE, render_template(
             ctx.templates_dir, "web/help_page.html.j2", t=labels(locale), language=locale,
-            help_html=Markup(help_html), help_url=site.url(HELP_PAGE),
+            help_html=Markup(help_html), help_url=site.url(home + HELP_PAGE),
             og=open_graph(f"{labels(locale)['help_title']} · {site.title}",
-                          labels(locale)["help_page_intro"], site.url(HELP_PAGE), locale,
+                          labels(locale)["help_page_intro"], site.url(home + HELP_PAGE), locale,
                           help_image, kind="website"),
             **common,
         ).encode("utf-8")
