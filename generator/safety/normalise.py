@@ -170,4 +170,4 @@ def _nfkc(unit: str) -> str:
 
 
 def has_breakless_space(text: str) -> bool:
-    return any(ch in _BREAKLESS_SPACES for ch in text)
+    return not _BREAKLESS_SPACES.isdisjoint(text)
