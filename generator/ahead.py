@@ -52,7 +52,8 @@ def workers_for(editions: int) -> int:
 def _die_with_parent(parent: int) -> None:
     """A worker must not outlive a killed build: it holds the outbox lock's open file
     and the build's output pipes, so an orphan would keep the lock taken and a caller
-    waiting. Linux ends it with its parent (``PR_SET_PDEATHSIG``)."""
+    waiting. Linux ends it with its parent (``PR_SET_PDEATHSIG``). Ctrl-C is left to
+    the parent."""
     import ctypes
     import signal
 
@@ -61,6 +62,9 @@ def _die_with_parent(parent: int) -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
+    # Ctrl-C reaches the whole process group: the building process stops the run and
+    # reports it in one line; a worker printing its own traceback would break that.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _render_in_worker(pick: Pick, now: datetime) -> Rendered | None:
