@@ -32,7 +32,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
-NOW = "2026-11-25T10:00:00+09:00"
+NOW = "2026-12-02T10:00:00+09:00"
 TICKS = os.sysconf("SC_CLK_TCK")
 
 

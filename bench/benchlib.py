@@ -27,9 +27,9 @@ from generator.weeks import IsoWeek
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "site"
-NOW_TEXT = "2026-11-25T10:00:00+09:00"
+NOW_TEXT = "2026-12-02T10:00:00+09:00"
 NOW = datetime.fromisoformat(NOW_TEXT)
-WEEK = IsoWeek.parse("2026-W48")
+WEEK = IsoWeek.parse("2026-W49")
 FIRST_WEEK = IsoWeek.parse("2026-W01")
 CHANNEL_MODULES = {
     "email": ("generator.channels.email.channel",),

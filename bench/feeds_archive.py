@@ -27,7 +27,7 @@ from generator.outbox import Outbox
 from generator.project import load_project
 from generator.weeks import IsoWeek
 
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Seoul"))
 
 
 def best_of(times: int, work: Callable[[], object]) -> float:

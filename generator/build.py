@@ -15,6 +15,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Literal
 
+from generator.ahead import Ahead, workers_for
 from generator.channels import Files, RenderContext, enabled_renderers
 from generator.config import Settings
 from generator.edition import Edition, make_edition
@@ -142,8 +143,12 @@ def build_weeks(
         with Ledger(outbox.ledger_path, now=now) as ledger:
             found = apply_survey(outbox, ledger, now, requested)
             repairs = sorted(d.week for d in found.damaged if d.recorded)
+            order = chain(repairs, (w for w in weeks if w not in repairs))
             try:
-                for week in chain(repairs, (w for w in weeks if w not in repairs)):
+                if isinstance(weeks, Collection) and workers_for(len(weeks)):
+                    build_ahead(project, outbox, ledger, list(order), now, rebuild, durable,
+                                frozenset(repairs), results, on_result)
+                for week in order:
                     result = _build_one(project, outbox, ledger, week, now,
                                         rebuild or week in repairs, durable,
                                         repair=week in repairs)
@@ -191,7 +196,13 @@ def _build_one(
         return BuildResult(week, "skipped", "", pick)
     if existing is not None and not rebuild:
         return BuildResult(week, "exists", str(outbox.edition_dir(str(week))), pick)
-    rendered = render_pick(project, pick, now)
+    return _write_one(outbox, ledger, week, pick, render_pick(project, pick, now), now,
+                      durable, repair)
+
+
+def _write_one(outbox: Outbox, ledger: Ledger, week: IsoWeek, pick: Pick, rendered: Rendered,
+               now: datetime, durable: bool, repair: bool) -> BuildResult:
+    """Write a rendered, checked edition and commit it to the ledger (or refuse it)."""
     if rendered.errors:
         raise SafetyFailed(
             f"safety check failed for {week}: {len(rendered.errors)} error(s); nothing was written",
@@ -223,3 +234,64 @@ def _record(ledger: Ledger, edition: Edition, files: Files, manifest: bytes, now
             item=item,
         )
     )
+
+
+def build_ahead(project: Project, outbox: Outbox, ledger: Ledger, order: list[IsoWeek],
+                now: datetime, rebuild: bool, durable: bool, repairs: frozenset[IsoWeek],
+                results: list[BuildResult], on_result: Callable[[BuildResult], None] | None
+                ) -> None:
+    """``build_weeks``' loop with the renders done ahead by worker processes (``ahead``).
+
+    Each week is picked here, in order, from the ledger's picks plus those planned
+    before it, as the loop would after committing them; the results are written and
+    committed here in the same order. A pick that fails is raised when its turn comes,
+    after the weeks before it are written, as the loop would.
+    """
+    picks = ledger.picks()
+    known = project.catalogue.feature_ids()
+    plan: list[tuple[IsoWeek, Pick | BaseException, str]] = []
+    for week in order:
+        repair = week in repairs
+        try:
+            pick = Picker(project.catalogue, project.config.settings,
+                          {w: feature for w, (_kind, feature, _reason) in picks.items()},
+                          {w: p for w, p in picks.items() if p[1] in known}).pick(week)
+        except Exception as exc:  # raised in its turn, after the weeks before it
+            plan.append((week, exc, "failed"))
+            break
+        if pick.kind == "skip":
+            plan.append((week, pick, "skipped"))
+        elif week in picks and not (rebuild or repair):
+            plan.append((week, pick, "exists"))
+        else:
+            plan.append((week, pick, "repair" if repair else "render"))
+            picks[week] = (pick.kind, pick.feature_id, pick.reason)
+    renders = [p for _w, p, action in plan
+               if isinstance(p, Pick) and action in ("render", "repair")]
+    workers = max(workers_for(len(renders)), 1)
+    window = 4 * workers  # rendered editions waiting in memory stay few
+    with Ahead(project, now, workers, render_pick) as ahead:
+        for queued in renders[:window]:
+            ahead.submit(queued)
+        submitted = min(window, len(renders))
+        for week, planned, action in plan:
+            if isinstance(planned, BaseException):
+                raise planned
+            if action == "skipped":
+                result = BuildResult(week, "skipped", "", planned)
+            elif action == "exists":
+                result = BuildResult(week, "exists", str(outbox.edition_dir(str(week))), planned)
+            else:
+                rendered = ahead.take(planned)
+                if submitted < len(renders):
+                    ahead.submit(renders[submitted])
+                    submitted += 1
+                edition = rendered.edition
+                if ((edition.kind, edition.feature_id, edition.reason)
+                        != (planned.kind, planned.feature_id, planned.reason)):
+                    raise RuntimeError(f"{week}: the edition does not match its planned pick")
+                result = _write_one(outbox, ledger, week, planned, rendered, now, durable,
+                                    action == "repair")
+            results.append(result)
+            if on_result is not None:
+                on_result(result)

@@ -156,12 +156,15 @@ def test_schedule_can_override_a_limit() -> None:
     assert count("a" * 900, rules["mastodon"]).fits
 
 
-def test_twitter_text_is_imported_only_when_counting() -> None:
-    """It costs about a quarter of a second, so the channel imports it on first use."""
+def test_twitter_text_is_imported_only_for_text_outside_our_shape() -> None:
+    """It costs about a quarter of a second: our own counter measures the posts we write,
+    and twitter-text is asked only about text that counter does not recognise."""
     code = ("import sys, generator.channels.social.channel as s\n"
             "assert 'twitter_text' not in sys.modules, 'imported eagerly'\n"
             "from generator.channels.social.count import x_weighted\n"
-            "assert x_weighted('가')[0] == 2 and 'twitter_text' in sys.modules\n")
+            "assert x_weighted('가 https://example.org/a')[0] == 26\n"
+            "assert 'twitter_text' not in sys.modules, 'imported for a plain post'\n"
+            "assert x_weighted('가 a.b')[0] == 6 and 'twitter_text' in sys.modules\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr

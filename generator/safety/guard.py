@@ -26,7 +26,7 @@ from generator.edition import Edition
 from generator.project import Project
 from generator.safety.finding import Finding, Severity
 from generator.safety.required import check_required
-from generator.safety.rules import Rule, RuleBook, RuleException, in_scope, rulebook_for
+from generator.safety.rules import RuleBook, RuleException, in_scope, rulebook_for
 from generator.safety.text import Text, artifact_texts, catalogue_texts, data_docs
 
 __all__ = ["Finding", "Severity", "check_catalogue", "check_edition", "check_texts",
@@ -54,11 +54,11 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
         else:
             by_place.setdefault(text.place, []).append(text)
     for place, group in by_place.items():
-        rules = _rules_present(book, place, group)
+        matches = _matches(book, place, group)
         for text in group:
             found: set[Finding] = set()
             excused: set[RuleException] = set()
-            _check_text(text, rules, book, titles, found, excused)
+            _check_text(text, matches, book, titles, found, excused)
             if text.owner:  # a catalogue text: its findings hold for every edition
                 book.owned_results[text] = (frozenset(found), frozenset(excused))
             findings |= found
@@ -74,30 +74,49 @@ neither a word character nor whitespace, so ``\\b``, ``\\s`` and lookarounds beh
 at each seam as they do at the ends of a single text."""
 
 
-def _rules_present(book: RuleBook, place: str, group: list[Text]) -> tuple[Rule, ...]:
-    """The rules for ``place`` that match somewhere in ``group``: one search per rule
-    over all the texts instead of one per text, since almost every rule matches nothing."""
-    rules = book.rules_for(place)
-    if not rules or not group:
-        return ()
-    joined = _SEPARATOR.join(dict.fromkeys(view.text for text in group for view in text.views))
-    return tuple(rule for rule in rules if rule.regex.search(joined))
+_MATCHES_KEPT = 20_000
+"""Distinct texts whose matches a rule book remembers (a 520-week backfill sees fewer)."""
+
+Matches = dict[str, dict[str, tuple[tuple[int, int], ...]]]
 
 
-def _check_text(text: Text, rules: tuple[Rule, ...], book: RuleBook, titles: frozenset[str],
+def _matches(book: RuleBook, place: str, group: list[Text]) -> Matches:
+    """For each distinct view text in ``group``: the rules for ``place`` that match it,
+    with their spans. Texts the book has seen before are not searched again; the new
+    ones are screened together, one search per rule over all of them (almost every rule
+    matches nothing), then searched one by one only for the rules that hit."""
+    cache = book.matches
+    views = dict.fromkeys(view.text for text in group for view in text.views)
+    if len(cache) > _MATCHES_KEPT:
+        cache.clear()
+    new = [v for v in views if (place, v) not in cache]
+    if new:
+        rules = book.rules_for(place)
+        joined = _SEPARATOR.join(new)
+        present = [rule for rule in rules if rule.regex.search(joined)] if rules else []
+        for view in new:
+            cache[(place, view)] = tuple(
+                (rule.id, spans) for rule in present if (spans := tuple(rule.spans(view))))
+    return {view: dict(cache[(place, view)]) for view in views}
+
+
+def _check_text(text: Text, matches: Matches, book: RuleBook, titles: frozenset[str],
                 findings: set[Finding], used: set[RuleException]) -> None:
-    """Add the findings of ``rules`` in one ``text`` to ``findings``.
+    """Add the findings of the rules that match ``text`` to ``findings``.
 
     Rules match the normalised views of the text; a finding quotes the original words
     and names their line, found through the view's offset map.
     """
-    if not rules:
+    hits = [matches[view.text] for view in text.views]
+    if not any(hits):
         return
     owners = {text.owner} if text.owner else titles
-    for rule in rules:
+    for rule in book.rules_for(text.place):
+        if not any(rule.id in hit for hit in hits):
+            continue
         seen: set[tuple[int, int]] = set()
-        for view in text.views:
-            for start, end in rule.spans(view.text):
+        for view, hit in zip(text.views, hits, strict=True):
+            for start, end in hit.get(rule.id, ()):
                 allowed = [e for e in book.exceptions
                            if e.rule == rule.id and e.feature in owners
                            and in_scope(text.place, e.where) and e.covers(view.text, start, end)]
@@ -182,6 +201,20 @@ def edition_owners(edition: Edition, catalogue: Catalogue) -> set[str]:
     return owners
 
 
+def _shown_texts(book: RuleBook, catalogue: Catalogue, data_dir: Path,
+                 locale: str) -> list[Text]:
+    """Every catalogue text an edition in ``locale`` may show, built once per catalogue:
+    the same Text objects each week, so each is normalised and screened once a run."""
+    key = (id(catalogue), locale)
+    kept = book.shown_texts.get(key)
+    if kept is None or kept[0] is not catalogue:
+        if len(book.shown_texts) > 8:
+            book.shown_texts.clear()
+        kept = (catalogue, catalogue_texts(catalogue, data_dir, locale=locale))
+        book.shown_texts[key] = kept
+    return kept[1]
+
+
 def check_edition(edition: Edition, files: Mapping[str, bytes], project: Project,
                   today: date, *, used: set[RuleException] | None = None) -> list[Finding]:
     """Every finding for one edition's rendered files (and the catalogue text it shows).
@@ -195,8 +228,8 @@ def check_edition(edition: Edition, files: Mapping[str, bytes], project: Project
     book = rulebook_for(data_dir, catalogue)
     owners = edition_owners(edition, catalogue)
     shown = {edition.feature_id, *(t.id for t in edition.themes), *(r.id for r in edition.related)}
-    findings = check_texts(catalogue_texts(catalogue, data_dir, owners=owners,
-                                           locale=edition.locale), book, used=used)
+    findings = check_texts([t for t in _shown_texts(book, catalogue, data_dir, edition.locale)
+                            if t.owner in owners], book, used=used)
     texts = {rel: artifact_texts(rel, data) for rel, data in sorted(files.items())}
     rendered = [t for found in texts.values() for t in found]
     findings += [f.in_edition(edition.id) for f in check_texts(rendered, book, shown, used)]

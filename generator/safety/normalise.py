@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
-from confusable_homoglyphs.confusables import confusables_data
+
+from generator.safety.fold_table import FOLDS
 
 _PLAIN = regex.compile(r"[\x00-\x7f\uac00-\ud7a3]+")
 """Runs that need no work: ASCII and precomposed Hangul syllables are NFKC-stable,
@@ -67,33 +68,6 @@ def invisible(ch: str) -> bool:
     return ch in _INVISIBLE_EXTRA or unicodedata.category(ch) == "Cf"
 
 
-@lru_cache(maxsize=1)
-def _ascii_by_prototype() -> dict[str, tuple[str, ...]]:
-    """Prototype (skeleton) -> the ASCII letters that have it, lower case first."""
-    table: dict[str, list[str]] = {}
-    for code in [*range(ord("a"), ord("z") + 1), *range(ord("A"), ord("Z") + 1)]:
-        letter = chr(code)
-        table.setdefault(_prototype(letter) or letter, []).append(letter)
-    return {k: tuple(v) for k, v in table.items()}
-
-
-def _prototype(ch: str) -> str | None:
-    """The UTS #39 prototype of ``ch``, or None when ``ch`` is itself a prototype.
-
-    The table lists each confusable pair in both directions. A source character maps to
-    exactly one prototype; a prototype lists all its sources. Sources are single code
-    points, so a multi-character partner, or a partner with several partners of its
-    own, is the prototype.
-    """
-    entries = confusables_data.get(ch)
-    if not entries or len(entries) != 1:
-        return None
-    target = str(entries[0]["c"])
-    if len(target) != 1 or len(confusables_data.get(target, ())) > 1:
-        return target
-    return target if target.isascii() else None  # a one-to-one pair: fold towards ASCII
-
-
 @lru_cache(maxsize=4096)
 def fold(ch: str) -> str:
     """``ch`` as rules should see it: the ASCII letter with its skeleton, if there is one."""
@@ -102,14 +76,7 @@ def fold(ch: str) -> str:
     base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
     if base.isascii():
         return base
-    proto = _prototype(base) if len(base) == 1 else None
-    if proto is None:
-        return base
-    letters = _ascii_by_prototype().get(proto) or ((proto,) if len(proto) == 1 else ())
-    if letters and proto.isascii() and proto.isalpha():
-        wanted = [x for x in letters if x.isupper() == base.isupper()]
-        return (wanted or list(letters))[0]
-    return base
+    return FOLDS.get(base, base)
 
 
 @dataclass(frozen=True)
@@ -203,4 +170,4 @@ def _nfkc(unit: str) -> str:
 
 
 def has_breakless_space(text: str) -> bool:
-    return any(ch in _BREAKLESS_SPACES for ch in text)
+    return not _BREAKLESS_SPACES.isdisjoint(text)

@@ -205,6 +205,14 @@ class RuleBook:
         field(default_factory=dict, repr=False))
     """Findings already worked out for catalogue texts (they do not depend on the
     edition), so a backfill checks each synopsis once, not once a week."""
+    matches: dict[tuple[str, str], tuple[tuple[str, tuple[tuple[int, int], ...]], ...]] = (
+        field(default_factory=dict, repr=False))
+    """(place, normalised text) -> the ids of the rules that match it, with their spans:
+    a footer or awareness line repeated across artifacts and weeks is searched once."""
+    shown_texts: dict[tuple[int, str | None], tuple[object, list[ShownText]]] = field(
+        default_factory=dict, repr=False)
+    """(catalogue id, locale) -> (that catalogue, its texts): built once, filtered per
+    edition, so each text is normalised once a run (see ``guard.check_edition``)."""
 
     def rules_for(self, place: str) -> tuple[Rule, ...]:
         """The rules whose scope covers ``place`` (worked out once per place)."""

@@ -4,8 +4,9 @@ X: twitter-text's weighted length (config v3). Bluesky: graphemes and UTF-8 byte
 full URLs. Mastodon: graphemes, each http(s) URL as a fixed length, the content warning
 included. The rest: code points (Threads with emoji at their UTF-8 length).
 
-twitter-text takes about a quarter of a second to import, so it is imported on first
-use: a run with neither X nor Mastodon enabled never pays for it.
+twitter-text takes about a quarter of a second to import, so the posts mindreel writes
+are measured by ``xlength`` from twitter-text's published configuration; twitter-text is
+imported only for text outside that module's shape (and by the tests, as the oracle).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import regex
 
+from generator.channels.social import xlength
 from generator.channels.social.rules import PlatformRule
 
 _GRAPHEME = regex.compile(r"\X")
@@ -110,10 +112,14 @@ def utf8_bytes(text: str) -> int:
 def x_weighted(text: str, limit: int = 280) -> tuple[int, bool]:
     """X's weighted length of ``text`` (NFC first) and whether every character is one X takes.
 
-    Cached: fitting measures the same text more than once. twitter-text's emoji scan costs
-    a millisecond or more a call, so it runs only when the text may hold an emoji.
+    Cached: fitting measures the same text more than once. ``xlength`` counts the shapes
+    mindreel writes; anything else goes to twitter-text, whose emoji scan (a millisecond
+    or more a call) runs only when the text may hold an emoji.
     """
     text = nfc(text)
+    own = xlength.weighted_length(text)
+    if own is not None:
+        return own, not xlength.has_invalid_characters(text)
     options = _x_options(limit, emoji=bool(MAY_HOLD_EMOJI.search(text)))
     weighted = int(_twitter_text().parse_tweet(text, options).weightedLength)
     return weighted, not _x_invalid()(text)
@@ -125,10 +131,13 @@ def mastodon_countable(text: str, url_length: int) -> str:
     Mastodon finds URLs with its twitter-text extractor, protocol required (a bare
     domain counts at full length), and swaps each for a fixed-length placeholder.
     """
-    found = _twitter_text().extract_urls_with_indices(text, extract_urls_without_protocol=False)
+    spans = xlength.links(text, bare=False)
+    if spans is None:
+        found = _twitter_text().extract_urls_with_indices(text,
+                                                          extract_urls_without_protocol=False)
+        spans = [(entity["indices"][0], entity["indices"][1]) for entity in found]
     out, at = [], 0
-    for entity in found:
-        start, end = entity["indices"]
+    for start, end in spans:
         out += [text[at:start], "x" * url_length]
         at = end
     out.append(text[at:])
