@@ -197,11 +197,12 @@ def _build_one(
     if existing is not None and not rebuild:
         return BuildResult(week, "exists", str(outbox.edition_dir(str(week))), pick)
     return _write_one(outbox, ledger, week, pick, render_pick(project, pick, now), now,
-                      durable, repair)
+                      durable, repair, project.config.settings.locales)
 
 
 def _write_one(outbox: Outbox, ledger: Ledger, week: IsoWeek, pick: Pick, rendered: Rendered,
-               now: datetime, durable: bool, repair: bool) -> BuildResult:
+               now: datetime, durable: bool, repair: bool,
+               locales: Iterable[str] = ("en",)) -> BuildResult:
     """Write a rendered, checked edition and commit it to the ledger (or refuse it)."""
     if rendered.errors:
         raise SafetyFailed(
@@ -212,8 +213,7 @@ def _write_one(outbox: Outbox, ledger: Ledger, week: IsoWeek, pick: Pick, render
     written = outbox.write_edition(str(week), rendered.files, manifest, durable=durable)
     for rel in written.kept:
         log.warning("%s: kept %s: mindreel did not write it", week, written.path / rel)
-    _record(ledger, rendered.edition, rendered.files, manifest, now,
-            project.config.settings.locales)
+    _record(ledger, rendered.edition, rendered.files, manifest, now, locales)
     status: Status = "repaired" if repair else written.status
     return BuildResult(week, status, str(written.path), pick, tuple(rendered.warnings),
                        written.kept)
@@ -291,7 +291,7 @@ def build_ahead(project: Project, outbox: Outbox, ledger: Ledger, order: list[Is
                         != (planned.kind, planned.feature_id, planned.reason)):
                     raise RuntimeError(f"{week}: the edition does not match its planned pick")
                 result = _write_one(outbox, ledger, week, planned, rendered, now, durable,
-                                    action == "repair")
+                                    action == "repair", project.config.settings.locales)
             results.append(result)
             if on_result is not None:
                 on_result(result)
