@@ -286,6 +286,16 @@ class Ledger:
             row = cur.fetchone()
         return SentRecord(IsoWeek.parse(row[0]), *row[1:]) if row else None
 
+    def weeks_sent_to(self, recipient: str) -> set[IsoWeek]:
+        """Every week recorded as sent to ``recipient``; none from a ledger older than the
+        ``sent`` table (read-only commands leave such a file as it is)."""
+        sql = "SELECT week FROM sent WHERE recipient = ?"
+        try:
+            with closing(self._db.execute(sql, (recipient.casefold(),))) as cur:
+                return {IsoWeek.parse(week) for (week,) in cur}
+        except sqlite3.OperationalError:  # schema 1: no sent table yet
+            return set()
+
     def record_sent(self, entry: SentRecord) -> None:
         """Insert, or replace (a deliberate resend replaces the earlier record)."""
         with self._db:

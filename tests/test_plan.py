@@ -107,3 +107,24 @@ def test_lower_case_week_ids_are_accepted(tmp_path: Path) -> None:
     assert plan.returncode == 0, plan.stderr
     assert plan.stdout.splitlines()[1].startswith("2026-W50")
     assert "no edition" in plan.stdout.splitlines()[3]  # 2026-W52, skipped in lower case
+
+
+def test_plan_marks_a_week_sent_to_the_list_and_not_a_test_send(tmp_path: Path) -> None:
+    import yaml
+
+    from generator.ledger import Ledger, SentRecord
+
+    site = _site(tmp_path)
+    for week in ("2026-W48", "2026-W49"):
+        assert mindreel("build", "--week", week, cwd=site).returncode == 0
+    list_address = yaml.safe_load((site / "schedule.yaml").read_text("utf-8"))["site"][
+        "list_address"]
+    with Ledger(site / "outbox" / ".mindreel" / "ledger.sqlite") as ledger:
+        ledger.record_sent(SentRecord(IsoWeek.parse("2026-W48"), list_address.upper(),
+                                      "<a@b>", "2026-11-23T09:00:05+09:00", "250 ok"))
+        ledger.record_sent(SentRecord(IsoWeek.parse("2026-W49"), "me@example.org",
+                                      "<c@d>", "2026-11-25T09:00:05+09:00", "250 ok"))
+    result = mindreel("plan", "--weeks", "2", cwd=site, env=WIDE)
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:]}
+    assert rows["2026-W48"][rows["2026-W48"].index("(film)") + 1] == "sent"
+    assert rows["2026-W49"][rows["2026-W49"].index("(theme)") + 1] == "built"  # a test send

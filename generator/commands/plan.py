@@ -32,6 +32,8 @@ NOT_BUILT = "-"
 BUILT = "built"
 PUBLIC = "public"
 """Built and its send time has passed: the feeds and the archive show it."""
+SENT = "sent"
+"""Public, and ``mindreel send`` handed it to the list address."""
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,29 @@ def plan_rows(project: Project, first: IsoWeek, count: int, now: datetime) -> li
     """The rows ``plan`` prints: the picks with titles and what has happened to each."""
     settings = project.config.settings
     picks, built = _plan(project, first, count)
+    sent = _sent_to_list(project)
     rows = []
     for pick in picks:
         send = pick.week.send_at(settings.send.weekday, settings.send.clock, settings.tz)
         status = NOT_BUILT
         if pick.week in built:
             status = PUBLIC if send <= now else BUILT
+            if pick.week in sent:
+                status = SENT
         rows.append(PlanRow(pick.week, send, feature_title(project, pick), status, pick.reason))
     return rows
+
+
+def _sent_to_list(project: Project) -> set[IsoWeek]:
+    """Weeks the ledger records as sent to the list address (test sends do not count)."""
+    outbox = Outbox(project.config.outbox)
+    if not outbox.ledger_path.is_file():
+        return set()
+    try:
+        with Ledger(outbox.ledger_path, read_only=True) as ledger:
+            return ledger.weeks_sent_to(project.config.settings.site.list_address)
+    except LedgerDamaged:  # built_picks has said so already; plan from the folders
+        return set()
 
 
 def plan_table(rows: list[PlanRow], width: int | None = None) -> str:
