@@ -1,24 +1,5 @@
-"""The service itself: wake-ups, builds, publishing at send time, locks and stopping.
-
-APScheduler 3 (``BlockingScheduler``, in-memory job store, so nothing is pickled) wakes
-the process at the send time (a ``CronTrigger`` in the schedule's timezone) and every
-``service.check_minutes`` for a check. Neither wake-up decides *what* to build: both
-compare the wall clock with the ledger (``due_weeks``). A send time missed while the
-machine slept, the clock jumped or the service was down is therefore found by the next
-check, and nothing is built twice: the ledger says what exists.
-
-At each send time (and at the first wake-up after it) the public files are refreshed,
-so the edition appears in the feeds and archive when its email goes out, and with
-``email.delivery: smtp`` the email is sent (``generator.send.service``).
-
-One writer: the service holds ``.mindreel/service.lock`` (a second ``run`` exits 3 at
-once) and the outbox lock for its whole life (``mindreel build`` waits briefly, then
-exits 3). Its own builds run in the scheduler's thread and take the outbox lock again,
-reentrantly.
-
-Stopping: SIGTERM and SIGINT only set a flag. A build in progress finishes the week it
-is writing and stops before the next one, so a stop leaves no staging debris.
-"""
+"""The service itself: wake-ups, builds, publishing and sending at send time, the two
+locks, and stopping. The package docstring says how these fit together."""
 
 from __future__ import annotations
 
