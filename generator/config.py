@@ -18,7 +18,7 @@ from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 from generator.errors import BadInput, Problem
 from generator.schema import HttpsUrl, Line, RegionId, Slug, Strict, validate
 from generator.weeks import IsoWeek
-from generator.yamlsource import YamlDoc, load_yaml
+from generator.yamlsource import YamlDoc, display_path, load_yaml
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -351,7 +351,7 @@ class Config:
 
 def load_config(path: Path, outbox_override: Path | None = None) -> Config:
     """Read and validate schedule.yaml; raise ``BadInput`` listing every problem."""
-    doc = load_yaml(path, display_name=_display(path))
+    doc = load_yaml(path, display_name=display_path(path))
     problems = list(doc.problems)
     if doc.data is not None and not isinstance(doc.data, dict):
         problems.append(Problem(doc.name, 1, "", "must be a mapping of settings"))
@@ -374,8 +374,3 @@ def load_config(path: Path, outbox_override: Path | None = None) -> Config:
     return Config(settings, path, outbox_override, doc)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

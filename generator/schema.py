@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from generator.errors import Problem
-from generator.yamlsource import PathKey, YamlDoc, format_path
+from generator.errors import BadInput, Problem
+from generator.yamlsource import PathKey, YamlDoc, display_path, format_path, load_yaml
 
 LOCALES = ("en", "ko")
 DEFAULT_LOCALE = "en"
@@ -166,6 +167,19 @@ def _clean_loc(loc: tuple[Any, ...]) -> PathKey:
             continue  # pydantic's internal validator labels
         out.append(part)
     return tuple(out)
+
+
+def load_model(path: Path, model: type[M]) -> tuple[YamlDoc, M]:
+    """A whole YAML file validated as ``model``; ``BadInput`` with every problem if not."""
+    doc = load_yaml(path, display_path(path))
+    if doc.problems:
+        raise BadInput(doc.problems)
+    if not isinstance(doc.data, dict):
+        raise BadInput([Problem(doc.name, 1, "", "must be a mapping")])
+    value, problems = validate(model, doc)
+    if problems or value is None:
+        raise BadInput(problems)
+    return doc, value
 
 
 def _line(doc: YamlDoc, path: PathKey, err: Any) -> int:

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field
 
-from generator.errors import BadInput, Problem
-from generator.schema import Line, Strict, validate
-from generator.yamlsource import PathKey, format_path, load_yaml
+from generator.errors import Problem
+from generator.schema import Line, Strict, load_model
+from generator.yamlsource import PathKey, display_path, format_path, load_yaml
 
 REFUSED_FILE = "refused_sources.yaml"
 BUNDLED_REFUSED = Path(__file__).resolve().parents[1] / "data" / REFUSED_FILE
@@ -55,14 +55,7 @@ def load_refused(data_dir: Path) -> dict[str, str]:
     path = refused_path(data_dir)
     if not path.is_file():
         return {}
-    doc = load_yaml(path, _display(path))
-    if doc.problems:
-        raise BadInput(doc.problems)
-    if not isinstance(doc.data, dict):
-        raise BadInput([Problem(doc.name, 1, "", "must be a mapping")])
-    spec, problems = validate(RefusedFile, doc)
-    if problems or spec is None:
-        raise BadInput(problems)
+    spec = load_model(path, RefusedFile)[1]
     return {item.domain: item.reason for item in spec.refused}
 
 
@@ -101,7 +94,7 @@ def refused_source_problems(data_dir: Path) -> list[Problem]:
         path = data_dir / f"{name}.yaml"
         if not path.is_file():
             continue
-        doc = load_yaml(path, _display(path))
+        doc = load_yaml(path, display_path(path))
         for at, url in _urls(doc.data):
             domain = refused_domain(url, refused)
             if domain is not None:
@@ -111,8 +104,3 @@ def refused_source_problems(data_dir: Path) -> list[Problem]:
     return problems
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

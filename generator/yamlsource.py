@@ -239,6 +239,14 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+def display_path(path: Path) -> str:
+    """``path`` as messages name it: relative to the working folder when it lies inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
     """Parse ``path``; problems (unreadable, not UTF-8, bad syntax) are collected, not raised."""
     name = display_name or str(path)

@@ -27,8 +27,8 @@ from generator import bundled
 from generator.catalogue import Catalogue, Film, Helpline, Observance, Region, Theme
 from generator.errors import BadInput, Problem
 from generator.safety.finding import Severity
-from generator.schema import HttpsUrl, Line, Slug, Strict, Text, validate
-from generator.yamlsource import PathKey, YamlDoc, format_path, load_yaml
+from generator.schema import HttpsUrl, Line, Slug, Strict, Text, load_model
+from generator.yamlsource import PathKey, YamlDoc, display_path, format_path
 
 if TYPE_CHECKING:
     from generator.safety.finding import Finding
@@ -249,25 +249,6 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def _parse(path: Path, model: type[Strict]) -> tuple[YamlDoc, Any]:
-    doc = load_yaml(path, _display(path))
-    if doc.problems:
-        raise BadInput(doc.problems)
-    if not isinstance(doc.data, dict):
-        raise BadInput([Problem(doc.name, 1, "", "must be a mapping")])
-    value, problems = validate(model, doc)
-    if problems or value is None:
-        raise BadInput(problems)
-    return doc, value
-
-
 def _compile_rules(doc: YamlDoc, spec: RulesFile) -> tuple[list[Rule], list[Problem]]:
     problems: list[Problem] = []
     rules: list[Rule] = []
@@ -324,13 +305,13 @@ def _compile_exceptions(doc: YamlDoc, spec: ExceptionsFile, rules: list[Rule]
 
 @lru_cache(maxsize=8)
 def _load(rules_path: Path, exceptions_path: Path | None, _stamp: tuple[object, ...]) -> RuleBook:
-    doc, spec = _parse(rules_path, RulesFile)
+    doc, spec = load_model(rules_path, RulesFile)
     assert isinstance(spec, RulesFile)
     rules, problems = _compile_rules(doc, spec)
     exceptions: list[RuleException] = []
     exceptions_source = None
     if exceptions_path is not None:
-        exc_doc, exc_spec = _parse(exceptions_path, ExceptionsFile)
+        exc_doc, exc_spec = load_model(exceptions_path, ExceptionsFile)
         assert isinstance(exc_spec, ExceptionsFile)
         exceptions, more = _compile_exceptions(exc_doc, exc_spec, rules)
         problems += more
@@ -373,7 +354,7 @@ def load_rulebook(data_dir: Path) -> RuleBook:
     """
     path = rules_path(data_dir)
     if not path.is_file():
-        raise BadInput([Problem(_display(data_dir / RULES_FILE), 0, "",
+        raise BadInput([Problem(display_path(data_dir / RULES_FILE), 0, "",
                                 "no safe-messaging rules: this file is missing and so is the "
                                 "bundled copy; reinstall mindreel or restore the file")])
     exceptions = data_dir / EXCEPTIONS_FILE

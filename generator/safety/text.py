@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from generator.catalogue import Catalogue
 from generator.safety.normalise import Normalised, has_breakless_space, invisible, normalise
 from generator.schema import LOCALES, SLUG_PATTERN
-from generator.yamlsource import PathKey, YamlDoc, format_path, load_yaml
+from generator.yamlsource import PathKey, YamlDoc, display_path, format_path, load_yaml
 
 _INVISIBLE = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
 _LINK = re.compile(r"(?:https?|mailto|ftp|tel):[^\s<>\"']+|www\.[^\s<>\"']+")
@@ -317,16 +317,9 @@ def artifact_texts(rel: str, data: bytes) -> list[Text]:
 _DATA_FILES = ("films", "themes", "helplines", "awareness_days", "vocabulary")
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 @lru_cache(maxsize=16)
 def _doc(path: Path, _stamp: tuple[int, int, str]) -> tuple[YamlDoc, tuple[str, ...]]:
-    doc = load_yaml(path, _display(path))
+    doc = load_yaml(path, display_path(path))
     try:
         lines = tuple(path.read_text("utf-8").splitlines())
     except (OSError, UnicodeDecodeError):
@@ -344,7 +337,7 @@ def _data_files(data_dir: Path | None) -> dict[str, tuple[YamlDoc, tuple[str, ..
         try:
             st = path.stat()
         except OSError:
-            files[name] = (YamlDoc(name=_display(path), data=None), ())
+            files[name] = (YamlDoc(name=display_path(path), data=None), ())
             continue
         files[name] = _doc(path, (st.st_mtime_ns, st.st_size, str(Path.cwd())))
     return files
