@@ -160,6 +160,14 @@ def test_korean_posts_and_buffer_files_carry_the_korean_cards(outbox: Path) -> N
         f"{BASE}/{week}/ko/cards/portrait.png" for week in WEEKS[1:]]
 
 
+def test_the_review_page_shows_each_locales_cards(outbox: Path) -> None:
+    doc = lxml.html.fromstring((outbox / "index.html").read_bytes())
+    sources = {img.get("src") for img in doc.cssselect("section.cards figure img")}
+    for week in WEEKS[1:]:
+        assert f"{week}/cards/portrait.png" in sources
+        assert f"{week}/ko/cards/portrait.png" in sources
+
+
 # --- wrapping between words -----------------------------------------------------------
 
 SYLLABLES = st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3)
