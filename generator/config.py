@@ -311,8 +311,7 @@ class Settings(Strict):
     def for_locale(self, locale: str) -> Settings:
         """These settings seen by the edition in ``locale``: it comes first and its own
         audience (``audiences``) replaces the shared one. The home locale is kept, so
-        ``locale_prefix`` knows where the files go. Share cards are drawn for the home
-        locale only for now, so another locale's view has the cards channel off."""
+        ``locale_prefix`` knows where the files go."""
         others = [code for code in self.locales if code != locale]
         words = self.site.languages.get(locale)  # type: ignore[call-overload]
         site = self.site if words is None else self.site.model_copy(update={
@@ -321,8 +320,6 @@ class Settings(Strict):
             "locales": [locale, *others],
             "audience": self.audiences.get(locale, self.audience),  # type: ignore[call-overload]
             "site": site,
-            "channels": (self.channels if locale == self.home_locale
-                         else self.channels.model_copy(update={"cards": False})),
         })
         view._home = self.home_locale
         return view

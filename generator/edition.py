@@ -175,6 +175,9 @@ class Edition:
     links: Links
     help_page: str = ""
     """The site's help page, which lists every line in full."""
+    folder: str = ""
+    """Where this locale's files sit inside the edition folder: "" for the first locale,
+    "ko/" for Korean beside it (its cards' URLs say so)."""
     generator: str = GENERATOR_NAME
 
     @property
@@ -344,4 +347,5 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
         ),
         links=links,
         help_page=site.url(home + HELP_PAGE),
+        folder=home,
     )

@@ -47,8 +47,9 @@ from generator.channels.cards.palette import (
     palette_for,
 )
 from generator.channels.social.rules import packaged_rules
-from generator.edition import Edition
+from generator.edition import Edition, make_edition
 from generator.errors import ChannelError
+from generator.picker import Pick
 from generator.project import Project, load_project
 from generator.weeks import IsoWeek, week_range
 from tests.conftest import NOW, REPO, copy_site, edition_of, mindreel
@@ -96,8 +97,18 @@ def korean(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return load_project(folder / "schedule.yaml")
 
 
+def korean_edition(korean: Project, week: str, feature_id: str) -> Edition:
+    """The Korean edition of a site with ``locales: [en, ko]``: its files (and cards) sit
+    in the edition folder's ``ko/``."""
+    settings = korean.config.settings.model_copy(update={"locales": ["en", "ko"]})
+    kind = "film" if korean.catalogue.film(feature_id) else "theme"
+    pick = Pick(IsoWeek.parse(week), kind, feature_id, "fixture", "pin")  # type: ignore[arg-type]
+    return make_edition(pick, korean.catalogue, settings.for_locale("ko"))
+
+
 def fixtures(shared: Project, korean: Project) -> dict[str, Edition]:
-    """Each category once, plus a content note, a long title and an all-Hangul card."""
+    """Each category once, plus a content note, a long title, an all-Hangul card and the
+    Korean edition beside an English one."""
     depression = edition_of(shared, "2026-W49", "depression")
     return {
         "disability-content-note": edition_of(shared, "2026-W50", "silenced"),
@@ -109,6 +120,7 @@ def fixtures(shared: Project, korean: Project) -> dict[str, Edition]:
         "long-title": retitled(edition_of(shared, "2026-W48", "marathon"), LONG_TITLE,
                                LONG_TITLE_KO),
         "all-hangul": edition_of(korean, "2026-W50", "silenced"),
+        "korean-edition": korean_edition(korean, "2026-W50", "a-moment-to-remember"),
     }
 
 
@@ -117,13 +129,14 @@ def editions(shared: Project, korean: Project) -> dict[str, Edition]:
     return fixtures(shared, korean)
 
 
-FULL_SETS = ("disability-content-note", "long-title", "all-hangul")
+FULL_SETS = ("disability-content-note", "long-title", "all-hangul", "korean-edition")
 """Fixtures with a golden of every card kind; the rest have a golden link card each."""
 
 
 def cases() -> Iterator[tuple[str, Kind]]:
     for name in ("disability-content-note", "neurodivergence", "mental-health", "grief-trauma",
-                 "dementia-ageing", "wellbeing", "long-title", "all-hangul"):
+                 "dementia-ageing", "wellbeing", "long-title", "all-hangul",
+                 "korean-edition"):
         for kind in EDITION_KINDS if name in FULL_SETS else ("link",):
             yield name, kind
 
@@ -135,6 +148,17 @@ def test_golden_cards(editions: dict[str, Edition], golden: Golden, name: str,
                       kind: Kind) -> None:
     card = edition_cards(editions[name])[kind]
     golden(f"cards/{name}/{kind}.png", card.png)
+
+
+def test_golden_korean_edition_listing(editions: dict[str, Edition], golden: Golden,
+                                      shared: Project) -> None:
+    """The Korean edition's cards.json: its cards' URLs under ``ko/``, Korean alt text."""
+    ctx = RenderContext(shared.config.settings, shared.config.templates_dir)
+    files = render(editions["korean-edition"], ctx)
+    golden("cards/korean-edition/cards.json", files[CARDS_FILE])
+    for entry in json.loads(files[CARDS_FILE]):
+        assert entry["url"] == f"https://mindreel.example.org/2026-W50/ko/{entry['file']}"
+        assert entry["alt"].startswith("텍스트 카드.")
 
 
 def test_cards_are_pngs_of_their_size_within_the_budget(editions: dict[str, Edition]) -> None:
@@ -303,7 +327,7 @@ def test_alt_text_says_what_the_card_says(editions: dict[str, Edition]) -> None:
         assert words in portrait, words
     assert "109" in cards["help"].alt and "Silenced" not in cards["help"].alt
     korean = edition_cards(editions["all-hangul"])["portrait"].alt
-    assert korean.startswith("텍스트 카드.") and "콘텐츠 주의" in korean and "109" in korean
+    assert korean.startswith("텍스트 카드.") and "내용 주의" in korean and "109" in korean
 
 
 def test_alt_text_is_within_every_limit_it_goes_to(editions: dict[str, Edition]) -> None:

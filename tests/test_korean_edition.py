@@ -289,14 +289,3 @@ def korean_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     return folder / "outbox"
 
-
-def test_share_cards_are_drawn_for_the_first_locale_only(twelve_weeks: Path) -> None:
-    """With ``locales: [en, ko]`` the English edition has its cards and its pages point at
-    them; the Korean files have no cards and no image to point at."""
-    week = twelve_weeks / "2026-W50"
-    assert (week / "cards" / "link.png").is_file()
-    assert not (week / "ko" / "cards").exists()
-    en_page = (twelve_weeks / "archive" / "2026-W50.html").read_text("utf-8")
-    ko_page = (twelve_weeks / "ko" / "archive" / "2026-W50.html").read_text("utf-8")
-    assert 'property="og:image"' in en_page
-    assert 'property="og:title"' in ko_page and 'property="og:image"' not in ko_page

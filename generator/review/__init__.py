@@ -24,6 +24,10 @@ so the page works from disk and over http with no other file.
 - ``folders``: reading an edition folder (manifest, posts, email) into that model;
 - ``korean``: Korean runs marked ``lang="ko"`` so they break only between words;
 - ``page``: the HTML itself, its inline assets and their Content-Security-Policy.
+
+With more than one locale, each edition shows each language's email, posts, cards and
+counts in its own part, and a switch in the header shows one language at a time
+(``templates/review/languages.js``; without JavaScript every language is shown).
 """
 
 from __future__ import annotations

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from generator.ledger import LedgerEntry
+from generator.locales import TRANSLATIONS, prefix
 from generator.manifest import MANIFEST
 from generator.review.model import (
     CardView,
     EditionView,
+    LanguageView,
     Measure,
     PlatformView,
     PostView,
@@ -35,79 +37,122 @@ POSTS_FILE = "social/posts.json"
 CARDS_FILE = "cards/cards.json"
 
 
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+"""Each language's name in itself, as the switch shows it."""
+ENGLISH_NAMES = {"en": "English", "ko": "Korean"}
+"""Each language's name in the page's own language, for accessible names."""
+
+
 def edition_view(
     folder: Path, entry: LedgerEntry, status: Status, timezone: str, present: Collection[str],
-    *, current: bool = False,
+    *, current: bool = False, locales: Sequence[str] = (),
 ) -> EditionView:
-    """Read one edition folder (manifest, posts, email) into what the page shows."""
+    """Read one edition folder (manifest, then each locale's posts, cards and email) into
+    what the page shows. ``locales`` are the site's, the first at the top of the folder;
+    without them, the manifest's own locale alone."""
     problems: list[str] = []
     manifest = _read_json(folder / MANIFEST, problems) or {}
     files = tuple(
         str(f["path"]) for f in manifest.get("files", []) if isinstance(f, dict) and "path" in f
     )
-    feature = manifest.get("feature", {}) if isinstance(manifest.get("feature"), dict) else {}
-    send_at = datetime.fromisoformat(entry.send_at)
+    codes = list(locales) or [str(manifest.get("locale") or "en")]
     warnings = tuple(str(w) for w in manifest.get("warnings", []))
-    platforms: tuple[PlatformView, ...] = ()
-    if POSTS_FILE in files:
-        raw = _read_json(folder / POSTS_FILE, problems)
-        if isinstance(raw, list):
-            try:
-                platforms = group_posts(str(entry.week), raw, warnings)
-            except (KeyError, TypeError, ValueError) as exc:
-                problems.append(f"{POSTS_FILE} has an entry the page cannot read ({exc!r})")
-        elif raw is not None:
-            problems.append(f"{POSTS_FILE} is not a list of posts")
-    cards = card_views(str(entry.week), _read_json(folder / CARDS_FILE, problems)) \
-        if CARDS_FILE in files else ()
-    item = entry.item
-    notes = tuple(str(n) for n in item.get("content_notes", []) if isinstance(n, str))
-    cw = next((p.cw for pv in platforms for p in pv.posts if p.cw), None)
-    archive_page = f"archive/{entry.week}.html"
+    feature = manifest.get("feature", {}) if isinstance(manifest.get("feature"), dict) else {}
+    fallback = str(feature.get("title") or entry.feature_id)
+    found = entry.item.get(TRANSLATIONS)
+    items = {codes[0]: entry.item, **(found if isinstance(found, dict) else {})}
+    languages = tuple(
+        language_view(folder, entry, code, prefix(code, codes[0]), files, warnings, present,
+                      items.get(code) or {}, fallback, len(codes) > 1,
+                      problems if index == 0 else [])
+        for index, code in enumerate(codes)
+    )
+    send_at = datetime.fromisoformat(entry.send_at)
     return EditionView(
         id=str(entry.week),
         status=status,
-        title=str(item.get("title") or feature.get("title") or entry.feature_id),
         kind=entry.feature_kind,
         reason=entry.reason,
         send_at=send_at,
         send_text=_send_text(send_at, timezone),
         warnings=warnings,
+        files=files,
+        languages=languages,
+        current=current,
+    )
+
+
+def language_view(
+    folder: Path, entry: LedgerEntry, lang: str, home: str, files: Collection[str],
+    warnings: Sequence[str], present: Collection[str], item: Mapping[str, Any],
+    fallback: str, several: bool, problems: list[str],
+) -> LanguageView:
+    """One locale's part of an edition folder: the files under ``home`` ("" or "ko/")."""
+    week = str(entry.week)
+    built = not home or any(rel.startswith(home) for rel in files)
+    platforms: tuple[PlatformView, ...] = ()
+    posts_file = home + POSTS_FILE
+    if posts_file in files:
+        raw = _read_json(folder / posts_file, problems)
+        if isinstance(raw, list):
+            try:
+                platforms = group_posts(week, raw, warnings, home,
+                                        ENGLISH_NAMES.get(lang, lang) if several else "")
+            except (KeyError, TypeError, ValueError) as exc:
+                problems.append(f"{posts_file} has an entry the page cannot read ({exc!r})")
+        elif raw is not None:
+            problems.append(f"{posts_file} is not a list of posts")
+    cards_file = home + CARDS_FILE
+    cards = card_views(week, _read_json(folder / cards_file, problems), home) \
+        if cards_file in files else ()
+    notes = tuple(str(n) for n in item.get("content_notes", []) if isinstance(n, str))
+    cw = next((p.cw for pv in platforms for p in pv.posts if p.cw), None)
+    archive_page = f"{home}archive/{week}.html"
+    email_file = home + EMAIL_FILE
+    return LanguageView(
+        lang=lang,
+        name=LANGUAGE_NAMES.get(lang, lang),
+        folder=home,
+        anchor=f"edition-{week}" + (f"-{home.strip('/')}" if home else ""),
+        title=str(item.get("title") or fallback),
         content_notes=notes,
         cw=cw,
-        subject=_subject(folder, files),
-        email=f"{entry.week}/{EMAIL_FILE}" if EMAIL_FILE in files else None,
-        files=files,
+        subject=_subject(folder, files, home),
+        email=f"{week}/{email_file}" if email_file in files else None,
         archive_page=archive_page if archive_page in present else None,
         platforms=platforms,
         problems=tuple(problems),
         cards=cards,
-        current=current,
-        lang=str(manifest.get("locale") or "en"),
+        built=built,
+        language=ENGLISH_NAMES.get(lang, lang) if several else "",
     )
 
 
-def card_views(edition: str, raw: Any) -> tuple[CardView, ...]:
-    """The cards listed in cards.json, as the page links them (relative to the outbox)."""
+def card_views(edition: str, raw: Any, home: str = "") -> tuple[CardView, ...]:
+    """The cards listed in cards.json, as the page links them (relative to the outbox);
+    a Korean card downloads as ``2026-W50-ko-link.png``."""
     if not isinstance(raw, list):
         return ()
+    stem = f"{edition}-{home.strip('/')}" if home else edition
     return tuple(
-        CardView(f"{edition}/{c['file']}", f"{edition}-{Path(str(c['file'])).name}",
+        CardView(f"{edition}/{home}{c['file']}", f"{stem}-{Path(str(c['file'])).name}",
                  int(c["width"]), int(c["height"]), str(c["alt"]))
         for c in raw if isinstance(c, Mapping) and {"file", "width", "height", "alt"} <= set(c)
     )
 
 
 def group_posts(
-    edition: str, raw: Sequence[Any], warnings: Sequence[str] = ()
+    edition: str, raw: Sequence[Any], warnings: Sequence[str] = (), home: str = "",
+    language: str = "",
 ) -> tuple[PlatformView, ...]:
-    """posts.json entries grouped by platform, in the file's order, parts in order."""
+    """posts.json entries grouped by platform, in the file's order, parts in order.
+    ``home`` is the locale's folder in the edition ("" or "ko/")."""
     groups: dict[str, list[PostView]] = {}
     labels: dict[str, str] = {}
     for entry in raw:
         if not isinstance(entry, Mapping):
             continue
-        post = post_view(edition, entry, warnings)
+        post = post_view(edition, entry, warnings, home, language)
         groups.setdefault(post.platform, []).append(post)
         labels.setdefault(post.platform, post.label)
     return tuple(
@@ -117,7 +162,8 @@ def group_posts(
 
 
 def post_view(
-    edition: str, entry: Mapping[str, Any], warnings: Sequence[str] = ()
+    edition: str, entry: Mapping[str, Any], warnings: Sequence[str] = (), home: str = "",
+    language: str = "",
 ) -> PostView:
     """One posts.json entry; counts and limits are taken as written, never recounted.
 
@@ -134,8 +180,10 @@ def post_view(
         if isinstance(c, Mapping) and str(c.get("unit")) != primary.unit
     )
     placement = entry.get("cw_placement")
+    key = f"{edition}-{home.strip('/')}" if home else edition
+    files = tuple(home + rel for rel in _post_files(entry, platform, part))
     return PostView(
-        dom_id=f"post-{edition}-{platform}-{part}",
+        dom_id=f"post-{key}-{platform}-{part}",
         edition=edition,
         platform=platform,
         label=str(entry.get("label") or platform),
@@ -153,7 +201,9 @@ def post_view(
         shortened=tuple(str(s) for s in entry.get("shortened", [])),
         image=entry.get("image") or None,
         image_url=entry.get("image_url") or None,
-        warnings=tuple(w for w in warnings if _names_any(w, _post_files(entry, platform, part))),
+        warnings=tuple(w for w in warnings if _names_any(w, files)),
+        folder=home,
+        language=language,
     )
 
 
@@ -183,9 +233,10 @@ def _read_json(path: Path, problems: list[str]) -> Any:
     return None
 
 
-def _subject(folder: Path, files: Collection[str]) -> str | None:
-    """The Subject header of the edition's .eml, decoded, if the email channel wrote one."""
-    eml = next((rel for rel in sorted(files) if rel.endswith(".eml") and "/" not in rel), None)
+def _subject(folder: Path, files: Collection[str], home: str = "") -> str | None:
+    """The Subject header of the locale's .eml, decoded, if the email channel wrote one."""
+    eml = next((rel for rel in sorted(files) if rel.endswith(".eml") and rel.startswith(home)
+                and "/" not in rel.removeprefix(home)), None)
     if eml is None:
         return None
     try:

@@ -63,13 +63,17 @@ class PostView:
     image: str | None = None
     image_url: str | None = None
     warnings: tuple[str, ...] = ()
+    folder: str = ""
+    """The post's language folder in the edition ("" or "ko/"): its files are there."""
+    language: str = ""
+    """The language's English name ("Korean") when the page shows more than one."""
 
     @property
     def image_path(self) -> str | None:
         """The image as a path in the outbox when it is one of the edition's own cards."""
-        marker = f"/{self.edition}/cards/"
+        marker = f"/{self.edition}/{self.folder}cards/"
         if self.image_url and marker in self.image_url:
-            return self.edition + "/cards/" + self.image_url.split(marker, 1)[1]
+            return f"{self.edition}/{self.folder}cards/" + self.image_url.split(marker, 1)[1]
         return None
 
     @property
@@ -87,14 +91,19 @@ class PostView:
         return f"part {self.part} of {self.parts}" if self.parts > 1 else ""
 
     @property
+    def where(self) -> str:
+        """'2026-W50', or '2026-W50, Korean' when the page shows more than one language."""
+        return f"{self.edition}, {self.language}" if self.language else self.edition
+
+    @property
     def copy_label(self) -> str:
-        """The button's accessible name: platform, part and edition."""
+        """The button's accessible name: platform, part, edition (and language)."""
         part = f", {self.part_label}" if self.part_label else ""
-        return f"Copy {self.label} post{part} ({self.edition})"
+        return f"Copy {self.label} post{part} ({self.where})"
 
     @property
     def cw_copy_label(self) -> str:
-        return f"Copy {self.label} content warning ({self.edition})"
+        return f"Copy {self.label} content warning ({self.where})"
 
 
 @dataclass(frozen=True)
@@ -124,33 +133,92 @@ class PlatformView:
 
 
 @dataclass(frozen=True)
+class LanguageView:
+    """One language's files in an edition folder: its email, posts, cards and counts.
+
+    The first locale's files sit at the top of the folder (``folder`` ""), another's
+    under its code (``ko/``); ``anchor`` is the id its panels hang from, the edition's
+    own for the first locale (so links into a one-language page never change) and
+    ``edition-2026-W50-ko`` for Korean. ``built`` is False when the edition was built
+    before the locale was added: the page says so instead of showing nothing.
+    """
+
+    lang: str
+    name: str
+    """The language's name in itself (English, 한국어), as the switch shows it."""
+    folder: str
+    anchor: str
+    title: str
+    content_notes: tuple[str, ...]
+    cw: str | None
+    subject: str | None
+    email: str | None
+    archive_page: str | None
+    platforms: tuple[PlatformView, ...]
+    problems: tuple[str, ...]
+    cards: tuple[CardView, ...] = ()
+    built: bool = True
+    language: str = ""
+    """The language's English name ("Korean") when the page shows more than one."""
+
+    @property
+    def where(self) -> str:
+        """'' or ', Korean': added to accessible names when the page has a switch."""
+        return f", {self.language}" if self.language else ""
+
+    @property
+    def needs_count(self) -> int:
+        """Posts that need something, plus one if its files could not be read in full."""
+        posts = sum(1 for pv in self.platforms for p in pv.posts if p.needs)
+        return posts + (1 if self.problems else 0)
+
+
+@dataclass(frozen=True)
 class EditionView:
     """What the page shows for one edition folder.
 
     ``current`` is the edition the page opens (the latest, or the first upcoming one
-    when none has gone out); the others start collapsed. ``lang`` is the edition's
-    locale, set on its section so Korean text gets Korean line breaking.
+    when none has gone out); the others start collapsed. ``languages`` holds each
+    locale's files, the first locale first; the fields below that read from it are the
+    first locale's. ``lang`` is that locale, set on the section so Korean text gets
+    Korean line breaking.
     """
 
     id: str
     status: Status
-    title: str
     kind: str
     reason: str
     send_at: datetime
     send_text: str
     warnings: tuple[str, ...]
-    content_notes: tuple[str, ...]
-    cw: str | None
-    subject: str | None
-    email: str | None
     files: tuple[str, ...]
-    archive_page: str | None
-    platforms: tuple[PlatformView, ...]
-    problems: tuple[str, ...]
-    cards: tuple[CardView, ...] = ()
+    languages: tuple[LanguageView, ...]
     current: bool = False
-    lang: str = "en"
+
+    @property
+    def first(self) -> LanguageView:
+        return self.languages[0]
+
+    @property
+    def lang(self) -> str:
+        return self.first.lang
+
+    @property
+    def title(self) -> str:
+        return self.first.title
+
+    @property
+    def platforms(self) -> tuple[PlatformView, ...]:
+        return self.first.platforms
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(p for v in self.languages for p in v.problems)
+
+    @property
+    def multilingual(self) -> bool:
+        """More than one language: the page wraps each one's part for the switch."""
+        return len(self.languages) > 1
 
     @property
     def anchor(self) -> str:
@@ -164,6 +232,6 @@ class EditionView:
 
     @property
     def needs_count(self) -> int:
-        """Posts that need something, plus one if the folder could not be read in full."""
-        posts = sum(1 for pv in self.platforms for p in pv.posts if p.needs)
-        return posts + (1 if self.problems else 0)
+        """Posts that need something in any language, plus one per language whose files
+        could not be read in full."""
+        return sum(v.needs_count for v in self.languages)

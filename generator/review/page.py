@@ -13,16 +13,18 @@ from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
 from generator.channels import Files, RenderContext
 from generator.ledger import LedgerEntry
+from generator.locales import TRANSLATIONS, prefix
 from generator.outbox import Outbox
 from generator.render import render as render_template
 from generator.render import template_text
-from generator.review.folders import edition_view
-from generator.review.korean import mark_korean
+from generator.review.folders import LANGUAGE_NAMES, edition_view
+from generator.review.korean import keep_words, mark_korean
 from generator.review.select import MAX_UPCOMING, select, split
 
 REVIEW_FILE = "index.html"
@@ -47,34 +49,52 @@ def render_review(
     the page shows are kept from each row, so a ledger cursor over years of editions
     never holds their article bodies at once.
     """
-    entries = [replace(e, item={k: v for k, v in e.item.items() if k in _ITEM_KEYS_SHOWN})
-               for e in entries]
-    present = set(published) | {rel for _, rel in FEEDS if (outbox.root / rel).is_file()}
-    if (outbox.root / ARCHIVE_INDEX).is_file():
-        present.add(ARCHIVE_INDEX)
+    entries = [replace(e, item=_shown(e.item)) for e in entries]
+    locales = ctx.settings.locales
+    several = len(locales) > 1
+    homes = [(code, prefix(code, locales[0])) for code in locales]
+    links = [(label, home + rel, code if several else "",
+              LANGUAGE_NAMES.get(code, code) if several else "")
+             for code, home in homes for label, rel in (*FEEDS, ("Archive", ARCHIVE_INDEX))]
+    present = set(published) | {rel for _, rel, _, _ in links if (outbox.root / rel).is_file()}
     timezone = ctx.settings.timezone
     editions = [
         edition_view(outbox.edition_dir(str(entry.week)), entry, status, timezone, present,
-                     current=index == 0)
+                     current=index == 0, locales=locales)
         for index, (entry, status) in enumerate(select(entries, now))
     ]
     hidden = max(0, len(split(entries, now)[1]) - MAX_UPCOMING)
     css = _asset(ctx.templates_dir, "review/review.css")
     js = _asset(ctx.templates_dir, "review/review.js")
+    if several:  # the language switch: a page in one language stays as it was
+        css += "\n" + _asset(ctx.templates_dir, "review/languages.css")
+        js += "\n" + _asset(ctx.templates_dir, "review/languages.js")
     html = render_template(
         ctx.templates_dir,
         "review/index.html.j2",
         site=ctx.settings.site,
         editions=editions,
         hidden_upcoming=hidden,
-        feeds=[(label, rel) for label, rel in FEEDS if rel in present],
-        archive=ARCHIVE_INDEX if ARCHIVE_INDEX in present else None,
+        feeds=[link for link in links if link[1] in present],
         css=Markup(css),
         js=Markup(js),
         csp=_csp(css, js),
         ko=mark_korean,
+        keep=keep_words,
+        languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in locales] if several
+        else [],
     )
     return {REVIEW_FILE: html.encode("utf-8")}
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    """The item fields the page shows, and the same of each translation."""
+    kept = {k: v for k, v in item.items() if k in _ITEM_KEYS_SHOWN}
+    found = item.get(TRANSLATIONS)
+    if isinstance(found, dict):
+        kept[TRANSLATIONS] = {code: {k: v for k, v in other.items() if k in _ITEM_KEYS_SHOWN}
+                              for code, other in found.items() if isinstance(other, dict)}
+    return kept
 
 
 def _asset(templates_dir: Path, name: str) -> str:

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from generator.channels.cards.design import labels
 from generator.channels.cards.layout import Placed
 
 OG_ALT_LIMIT = 420
 """X's limit for ``twitter:image:alt``, the tightest place a link card's alt text goes."""
 
-_NAMES = {"en": "Text card", "ko": "텍스트 카드"}
-
-
 def alt_text(placed: Sequence[Placed], locale: str) -> str:
     """'Text card. mindreel. Film, 2011, Disability. 도가니. Silenced. ...'."""
-    parts = [_NAMES.get(locale, _NAMES["en"])]
+    parts = [str(labels(locale)["alt"])]
     for p in placed:
         text = " ".join(p.lines).replace(" · ", ", ").strip()
         if text:

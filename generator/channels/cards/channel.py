@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator.channels import Files, RenderContext
-from generator.channels.cards.alt import alt_text
+from generator.channels.cards.alt import OG_ALT_LIMIT, alt_text
 from generator.channels.cards.design import (
     EDITION_KINDS,
     PLATFORM_CARD,
@@ -33,6 +33,8 @@ from generator.edition import Edition
 from generator.errors import ChannelError
 
 CARDS_FILE = "cards/cards.json"
+PAGE_KINDS: frozenset[Kind] = frozenset({"link", "help"})
+"""Cards whose alt text goes into pages' ``og:image:alt`` and ``twitter:image:alt``."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,10 @@ def post_image(edition: Edition, platform: str, limit: int | None) -> tuple[str,
 
 
 def card_url(edition: Edition, kind: Kind) -> str:
-    """The card's absolute URL: the edition folder sits at the site's root."""
-    return edition.site.base_url.rstrip("/") + f"/{edition.id}/{SPECS[kind].file}"
+    """The card's absolute URL: the edition folder sits at the site's root, and another
+    locale's cards in its own folder inside it (``2026-W49/ko/cards/link.png``)."""
+    return (edition.site.base_url.rstrip("/")
+            + f"/{edition.id}/{edition.folder}{SPECS[kind].file}")
 
 
 @lru_cache(maxsize=8)
@@ -100,7 +104,12 @@ def edition_cards(edition: Edition) -> dict[Kind, Card]:
                 f"cards for {edition.id}: {text.name!r} does not fit the {spec.what} card "
                 f"({spec.width}x{spec.height}): {exc}; shorten it in data/"
             ) from None
+        alt = alt_text(layout.placed, edition.locale)
+        if kind in PAGE_KINDS and len(alt) > OG_ALT_LIMIT:
+            raise ChannelError(f"cards for {edition.id}: the {kind} card's alt text is "
+                               f"{len(alt)}/{OG_ALT_LIMIT} characters (twitter:image:alt); "
+                               "shorten the title or the tagline_short it shows in data/")
         png = encode(paint(layout), palette)
         cards[kind] = Card(kind, spec.file, card_url(edition, kind), spec.width, spec.height,
-                           alt_text(layout.placed, edition.locale), png)
+                           alt, png)
     return cards

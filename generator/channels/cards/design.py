@@ -7,7 +7,8 @@ below, per locale. A typographic design: no film stills, whose rights are not ou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 from generator.channels.cards.fonts import clean
 from generator.channels.cards.layout import Block, Box
@@ -18,27 +19,27 @@ from generator.channels.cards.palette import (
     NOTE_TEXT,
 )
 from generator.edition import Edition
+from generator.i18n import localize
 
 Kind = Literal["portrait", "square", "link", "help"]
 
 
 
-@dataclass(frozen=True)
-class Labels:
-    """The few words a card adds to the edition's own, per locale."""
-
-    kind: dict[str, str]
-    note: str
-    support: str
-    all_lines: str
-
-
-LABELS = {
-    "en": Labels({"film": "Film", "drama": "Drama", "theme": "Theme"}, "Content note: %s",
-                 "If you need support now", "Every support line: %s"),
-    "ko": Labels({"film": "영화", "drama": "드라마", "theme": "주제"}, "콘텐츠 주의: %s",
-                 "지금 도움이 필요하다면", "모든 상담 창구: %s"),
+LABELS: dict[str, object] = {
+    "kind": {"film": "Film", "drama": "Drama", "theme": "Theme"},
+    "note": "Content note: {notes}",
+    "support": "If you need support now",
+    "all_lines": "Every support line: {domain}",
+    "alt": "Text card",
 }
+"""The few words a card adds to the edition's own, in English; another locale's are in
+the gettext catalogue under ``cards.<key>`` (``cards.kind.film``)."""
+
+
+@lru_cache(maxsize=4)
+def labels(locale: str) -> dict[str, Any]:
+    """The card's own words in ``locale``."""
+    return localize(LABELS, locale, "cards")
 
 
 @dataclass(frozen=True)
@@ -109,28 +110,28 @@ class CardText:
 
 
 def card_text(edition: Edition) -> CardText:
-    t = LABELS.get(edition.locale, LABELS["en"])
+    t = labels(edition.locale)
     film = edition.film
     theme = edition.theme
     if film is not None:
-        kicker = f"{t.kind[film.type]} · {film.year} · {film.category}"
+        kicker = f"{t['kind'][film.type]} · {film.year} · {film.category}"
         title_ko, title_en, name = film.title_ko, film.title, film.id
     else:
-        kicker = f"{t.kind['theme']} · {theme.category}"
+        kicker = f"{t['kind']['theme']} · {theme.category}"
         title_ko, title_en, name = theme.name_ko or "", theme.name, theme.id
     if title_ko == title_en:
         title_ko = ""
     note = ""
     if edition.content_notes:
-        labels = ", ".join(n.label for n in edition.content_notes)
-        note = t.note % labels
+        notes = ", ".join(n.label for n in edition.content_notes)
+        note = t["note"].format(notes=notes)
     return CardText(
         site=clean(edition.site.title), domain=clean(edition.site.domain),
         kicker=clean(kicker), title_ko=clean(title_ko), title_en=clean(title_en),
         note=clean(note), tagline=clean(theme.tagline_short),
-        support=t.support, helpline=clean(edition.primary_region.primary.short),
+        support=clean(t["support"]), helpline=clean(edition.primary_region.primary.short),
         international=clean(edition.international.primary.short),
-        all_lines=clean(t.all_lines % edition.site.domain), name=name,
+        all_lines=clean(t["all_lines"].format(domain=edition.site.domain)), name=name,
     )
 
 

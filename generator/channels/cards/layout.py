@@ -77,9 +77,17 @@ class Overflow(ValueError):
     """The text does not fit even at its floor size; the message names the block."""
 
 
+def has_hangul(word: str) -> bool:
+    return any(0xAC00 <= ord(ch) <= 0xD7A3 or 0x1100 <= ord(ch) <= 0x11FF
+               or 0x3130 <= ord(ch) <= 0x318F for ch in word)
+
+
 def wrap(text: str, weight: Weight, size: int, width: int) -> list[str]:
-    """Greedy word wrap measured with the real face; a word wider than the line is split
-    between characters (right for Hangul, a last resort for Latin)."""
+    """Greedy word wrap measured with the real face, breaking only between words, as
+    ``word-break: keep-all`` does: a Korean word (eojeol) is never split, so one wider
+    than the line stays whole on its own line (``too_wide`` finds it and the card
+    shrinks). A Latin word wider than the line is split between characters, as a last
+    resort."""
     face = font(weight, size)
     lines: list[str] = []
     current = ""
@@ -91,6 +99,9 @@ def wrap(text: str, weight: Weight, size: int, width: int) -> list[str]:
         if current:
             lines.append(current)
         current = ""
+        if has_hangul(word):
+            current = word
+            continue
         for char in word:
             if current and face.getlength(current + char) > width:
                 lines.append(current)
@@ -122,6 +133,8 @@ def _place(blocks: Sequence[Block], sizes: Sequence[int], area: Box) -> list[Pla
         face = font(block.weight, size)
         line_height = round(size * block.leading)
         widths = [math.ceil(face.getlength(line)) for line in lines]
+        if any(w > inner for w in widths):  # a Korean word wider than the line
+            return None
         text_h = line_height * len(lines)
         text_box = Box(area.x + block.pad, y + block.pad, max(widths, default=0), text_h)
         panel = Box(area.x, y, (max(widths, default=0) + 2 * block.pad) if block.pad else
@@ -146,7 +159,12 @@ def fit(blocks: Sequence[Block], area: Box) -> list[Placed]:
             return placed
     floors = [b.floor for b in blocks]
     for i, block in enumerate(blocks):
-        lines = wrap(block.text, block.weight, block.floor, area.width - 2 * block.pad)
+        inner = area.width - 2 * block.pad
+        lines = wrap(block.text, block.weight, block.floor, inner)
+        wide = [line for line in lines if font(block.weight, block.floor).getlength(line) > inner]
+        if wide:
+            raise Overflow(f"{block.name} has a word wider than the card at {block.floor} px "
+                           f"({wide[0]!r}); Korean words are never split")
         if len(lines) > block.max_lines:
             raise Overflow(f"{block.name} needs {len(lines)} lines at {block.floor} px "
                            f"(at most {block.max_lines})")
