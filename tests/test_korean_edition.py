@@ -289,3 +289,25 @@ def korean_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     return folder / "outbox"
 
+
+
+def test_korean_feed_items_lead_with_the_korean_title(twelve_weeks: Path) -> None:
+    """A Korean reader's feed says 〈말아톤〉 (2005), not 'Marathon (말아톤, 2005)', and a
+    theme's name once, not '장애 포용 (장애 포용)'."""
+    films = yaml.safe_load((REPO / "data" / "films.yaml").read_text("utf-8"))["films"]
+    english = {film["titles"]["en"] for film in films}
+    feed = feedparser.parse((twelve_weeks / "ko" / "feed.xml").read_bytes())
+    assert feed.entries
+    for entry in feed.entries:
+        title = entry["title"]
+        assert not any(title.startswith(name) for name in english), title
+        assert not re.fullmatch(r"(.+) \(\1\)", title), title
+        if "〈" in title:
+            assert re.fullmatch(r"〈[^〉]+〉 \(\d{4}\)", title), title
+
+
+def test_no_korean_helpline_says_its_number_twice(twelve_weeks: Path) -> None:
+    for path in sorted(twelve_weeks.glob("*/ko/*.html")):
+        text = " ".join(lxml.html.document_fromstring(
+            path.read_bytes().decode("utf-8")).text_content().split())
+        assert "109: 전화 109" not in text, path

@@ -7,6 +7,7 @@ notes, so no template can render them by mistake.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,6 +50,16 @@ class HelplineView:
     def numbers(self) -> tuple[ContactView, ...]:
         """The contacts a phone dials (calls, texts, WhatsApp)."""
         return tuple(c for c in self.contacts if c.is_number)
+
+    @property
+    def named_call(self) -> ContactView | None:
+        """The call whose number the line's name already holds ("자살예방상담전화 109"),
+        so a block can make the name the tap-to-call link instead of saying it twice."""
+        for contact in self.contacts:
+            if contact.kind == "call" and contact.href and not contact.note and re.search(
+                    rf"(?<!\d){re.escape(contact.value)}(?!\d)", self.name):
+                return contact
+        return None
 
 
 @dataclass(frozen=True)

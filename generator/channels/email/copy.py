@@ -175,10 +175,9 @@ class Copy:
     def shown(self, line: HelplineView) -> tuple[ContactView, ...]:
         """A line's contacts as the block lists them: in Korean, without a call to the
         number its name already holds (the name itself is the tap-to-call link)."""
-        if self.locale != "ko":
+        if self.locale != "ko" or line.named_call is None:
             return line.contacts
-        return tuple(c for c in line.contacts
-                     if not (c.kind == "call" and c.value in line.name and not c.note))
+        return tuple(c for c in line.contacts if c is not line.named_call)
 
     def contacts(self, line: HelplineView) -> str:
         """Every contact of a line as plain text (the text part). In Korean a number the
@@ -227,7 +226,7 @@ class Copy:
     def compact(self, line: HelplineView) -> tuple[ContactView, ...]:
         """The numbers a compact line shows: the first of each kind (call, text, ...)."""
         seen: dict[str, ContactView] = {}
-        for contact in line.numbers:
+        for contact in (c for c in self.shown(line) if c.is_number):
             if contact.kind == "whatsapp" and seen:
                 continue
             seen.setdefault(contact.kind, contact)

@@ -187,11 +187,13 @@ def render_article(edition: Edition, ctx: RenderContext, help_html: str) -> str:
 
 
 def item_title(edition: Edition) -> str:
-    """'Silenced (도가니, 2011)' for a title, 'Depression (우울증)' for a theme."""
-    if edition.film is not None:
-        film = edition.film
+    """'Silenced (도가니, 2011)' and 'Depression (우울증)' in English; in Korean the
+    Korean title alone, in title marks: '〈도가니〉 (2011)', '우울증'."""
+    film, theme = edition.film, edition.theme
+    if edition.locale == "ko":
+        return f"〈{film.title_ko}〉 ({film.year})" if film is not None else theme.name
+    if film is not None:
         return f"{film.title} ({film.title_ko}, {film.year})"
-    theme = edition.theme
     return f"{theme.name} ({theme.name_ko})" if theme.name_ko else theme.name
 
 
