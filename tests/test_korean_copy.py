@@ -42,3 +42,87 @@ def test_directors_shared_by_titles_are_spelled_alike(catalogue: Catalogue) -> N
         pairs.append((film.director, film.director_ko or ""))
         for en, ko in pairs:
             assert seen.setdefault(en, ko) == ko, (film.id, en, ko, seen[en])
+
+
+# --- register: 합니다체 to readers, 한다체 in film blurbs, never mixed -----------------------
+
+SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+HAEYO = re.compile(r"(?:(?<![세필중])요|죠)[.!?]?\s*$")
+"""해요체 sentence endings (있어요, 신호예요, 일어나요); "-세요" requests are the polite form
+a 합니다체 text asks with, as Korean public-service copy does, and are not listed."""
+ENDING = re.compile(r"(.)니(?:다|까)[.!?]?\s*$")
+
+
+def _hamnida(sentence: str) -> bool:
+    """Whether a sentence ends in 합니다체: -(스)ㅂ니다 / -(스)ㅂ니까 (습니다, 입니다, 됩니다),
+    the syllable before 니 closing on ㅂ; 아니다 is 한다체."""
+    match = ENDING.search(sentence)
+    if not match or not "\uac00" <= match.group(1) <= "\ud7a3":
+        return False
+    return (ord(match.group(1)) - 0xAC00) % 28 == 17  # final consonant ㅂ
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of a Korean text (quoted speech is one sentence with its frame)."""
+    return [s.strip() for s in SENTENCE.findall(re.sub(r'"[^"]*"', "인용", text)) if s.strip()]
+
+
+def _reader_texts(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(where, Korean text) for everything addressed to readers in 합니다체."""
+    out: list[tuple[str, str]] = []
+    for theme in catalogue.themes:
+        for field in ("tagline", "tagline_short", "awareness", "support"):
+            out.append((f"{theme.id}.{field}", getattr(theme, field)["ko"]))
+        out += [(f"{theme.id}.facts", fact.text["ko"]) for fact in theme.facts]
+    for film in catalogue.films:
+        for name in ("note", "excluded_reason"):
+            field = getattr(film, name)
+            if field:
+                out.append((f"{film.id}.{name}", field["ko"]))
+    for region in catalogue.regions:
+        out += [(f"{line.id}.note", line.note["ko"]) for line in region.lines
+                if line.note and "ko" in line.note]
+    for obs in catalogue.observances:
+        if obs.note and "ko" in obs.note:
+            out.append((f"{obs.id}.note", obs.note["ko"]))
+    return out
+
+
+def test_reader_copy_is_hamnida_che_never_haeyo_che(catalogue: Catalogue) -> None:
+    for where, text in _reader_texts(catalogue):
+        for sentence in _sentences(text):
+            assert not HAEYO.search(sentence), (where, sentence)
+
+
+def test_every_tagline_short_ends_in_hamnida_che(catalogue: Catalogue) -> None:
+    for theme in catalogue.themes:
+        text = theme.tagline_short["ko"]
+        assert _hamnida(text), (theme.id, text)
+
+
+def test_film_blurbs_are_handa_che_throughout(catalogue: Catalogue) -> None:
+    """Synopsis and why_it_matters are 한다체; one 합니다 or 해요 sentence mixes registers."""
+    for film in catalogue.films:
+        for field in (film.synopsis, film.why_it_matters):
+            for sentence in _sentences(field["ko"]):
+                assert not _hamnida(sentence), (film.id, sentence)
+                assert not HAEYO.search(sentence), (film.id, sentence)
+
+
+@pytest.mark.parametrize("sentence", ["우울증은 치료할 수 있어요.", "번아웃은 신호예요.",
+                                      "회복은 일어나요.", "슬픔은 가벼워져요", "괜찮죠?"])
+def test_the_haeyo_scan_catches_haeyo_che(sentence: str) -> None:
+    assert HAEYO.search(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["치료할 수 있습니다.", "상담전화에 연락하세요.",
+                                      "도움이 필요합니다.", "함께 보기를 권한다."])
+def test_the_haeyo_scan_leaves_other_endings_alone(sentence: str) -> None:
+    assert not HAEYO.search(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "hamnida"), [
+    ("치료할 수 있습니다.", True), ("신호입니다.", True), ("나아집니다", True),
+    ("정신질환이 아니다.", False), ("그린다.", False), ("연락하세요.", False)])
+def test_the_hamnida_check(sentence: str, hamnida: bool) -> None:
+    assert _hamnida(sentence) is hamnida
