@@ -126,3 +126,33 @@ def test_the_haeyo_scan_leaves_other_endings_alone(sentence: str) -> None:
     ("정신질환이 아니다.", False), ("그린다.", False), ("연락하세요.", False)])
 def test_the_hamnida_check(sentence: str, hamnida: bool) -> None:
     assert _hamnida(sentence) is hamnida
+
+
+# --- translationese: what reads as English in Korean clothes ---------------------------
+
+TRANSLATIONESE = {
+    "그녀": "Korean names the character (수진, 소희), not 'she'",
+    "그들": "Korean names the people or repeats the noun, not 'they'",
+    "당신": "copy addresses no reader as 'you'",
+    "함께 살아가": "'living with' an illness: 겪다, 안고 지내다, or say what happens",
+    "함께 살았": "'lived with dementia': 치매 인구, 치매가 있는",
+    "차이를 만": "'makes a difference': 힘이 되다, 무엇을 바꾸다",
+    "목소리를 가진": "'with her own voice': 자기 말로 전하는",
+}
+
+
+def _korean_fields(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(where, text) for every Korean text the catalogue holds, titles aside."""
+    out = _reader_texts(catalogue)
+    for film in catalogue.films:
+        out += [(f"{film.id}.synopsis", film.synopsis["ko"]),
+                (f"{film.id}.why_it_matters", film.why_it_matters["ko"])]
+    for theme in catalogue.themes:
+        out.append((f"{theme.id}.name", theme.name["ko"]))
+    return out
+
+
+@pytest.mark.parametrize("phrase", sorted(TRANSLATIONESE))
+def test_no_translationese_in_korean_copy(catalogue: Catalogue, phrase: str) -> None:
+    hits = [where for where, text in _korean_fields(catalogue) if phrase in text]
+    assert not hits, f"{phrase} ({TRANSLATIONESE[phrase]}): {hits}"
