@@ -156,3 +156,46 @@ def _korean_fields(catalogue: Catalogue) -> list[tuple[str, str]]:
 def test_no_translationese_in_korean_copy(catalogue: Catalogue, phrase: str) -> None:
     hits = [where for where, text in _korean_fields(catalogue) if phrase in text]
     assert not hits, f"{phrase} ({TRANSLATIONESE[phrase]}): {hits}"
+
+
+# --- terms: Korean law's and Korean editors' words --------------------------------------
+
+BOOKS = {"떠난 후에 남겨진 것들"}
+"""Books keep 『 』 (Korean editors' mark for a book); films and dramas take 〈 〉."""
+
+
+def test_film_and_drama_titles_take_angle_brackets(catalogue: Catalogue) -> None:
+    for where, text in _korean_fields(catalogue):
+        for title in re.findall(r"『([^』]*)』", text):
+            assert title in BOOKS, f"{where}: 『{title}』 should be 〈{title}〉"
+
+
+def test_one_name_for_psychiatry(catalogue: Catalogue) -> None:
+    """정신건강의학과 has been the department's name since 2011; 정신과 is the old one."""
+    for where, text in _korean_fields(catalogue):
+        assert "정신과" not in text, where
+
+
+def test_disability_copy_uses_korean_legal_categories(catalogue: Catalogue) -> None:
+    """마비 is a condition, 지체장애 the category; 정신장애 is a disability too, so no copy
+    sets disability against mental illness as if one were the lesser label."""
+    theme = catalogue.theme("disability-inclusion")
+    assert theme is not None
+    text = theme.awareness["ko"]
+    assert "지체장애" in text and "정신장애" in text and "마비" not in text
+    for where, text in _korean_fields(catalogue):
+        assert "정신질환이 아니" not in text, where
+
+
+def test_a_school_for_deaf_children_is_a_nonghakgyo(catalogue: Catalogue) -> None:
+    film = catalogue.film("silenced")
+    assert film is not None and "농학교" in film.synopsis["ko"]
+
+
+def test_autism_is_named_as_autism_spectrum_disorder(catalogue: Catalogue) -> None:
+    """Each autism title and the autism theme name the condition in full once."""
+    theme = catalogue.theme("autism-neurodivergence")
+    assert theme is not None and "자폐 스펙트럼 장애" in theme.awareness["ko"]
+    for film in catalogue.films:
+        if film.category == "neurodivergence":
+            assert "자폐 스펙트럼 장애" in film.synopsis["ko"], film.id
