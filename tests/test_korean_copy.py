@@ -8,11 +8,20 @@ for titles and clinical terms), so a later edit cannot quietly bring the old cop
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
+import lxml.html
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from generator.build import build_weeks
 from generator.catalogue import Catalogue, load_catalogue
+from generator.helplines.views import display_name, helpline_view
+from generator.project import load_project
+from generator.weeks import IsoWeek
+from tests.conftest import NOW, REPO
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -199,3 +208,69 @@ def test_autism_is_named_as_autism_spectrum_disorder(catalogue: Catalogue) -> No
     for film in catalogue.films:
         if film.category == "neurodivergence":
             assert "자폐 스펙트럼 장애" in film.synopsis["ko"], film.id
+
+
+# --- helplines abroad: their own names beside the Korean ones ----------------------------
+
+
+def test_foreign_lines_carry_their_own_name_and_korean_lines_do_not(
+        catalogue: Catalogue) -> None:
+    for region in catalogue.regions:
+        for line in region.lines:
+            if region.id == "KR":
+                assert line.own_name is None, line.id
+            else:
+                assert line.own_name, f"{line.id}: readers abroad search by its own name"
+
+
+def test_own_names_leave_the_english_edition_as_it_was(catalogue: Catalogue) -> None:
+    """The English name already is (or holds) the own name, so English shows no bracket."""
+    for region in catalogue.regions:
+        for line in region.lines:
+            assert helpline_view(line, "en").name == line.name["en"], line.id
+
+
+def test_the_korean_edition_names_foreign_lines_both_ways(catalogue: Catalogue) -> None:
+    for region in catalogue.regions:
+        for line in region.lines:
+            name = helpline_view(line, "ko").name
+            assert name.startswith(line.name["ko"]), line.id
+            if line.own_name:
+                assert line.own_name in name, line.id
+            else:
+                assert name == line.name["ko"], line.id
+
+
+@given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
+def test_display_name_shows_the_own_name_once(name: str, own: str) -> None:
+    shown = display_name(name, own)
+    assert shown.startswith(name) and shown.count(own) >= 1
+    assert shown == name if own in name else shown == f"{name}({own})"
+    assert display_name(name, None) == name
+
+
+@pytest.fixture(scope="module")
+def korean_week(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One week of the bundled site, built in English and Korean."""
+    root = tmp_path_factory.mktemp("korean-copy")
+    shutil.copy2(REPO / "schedule.yaml", root / "schedule.yaml")
+    shutil.copytree(REPO / "data", root / "data")
+    shutil.copytree(REPO / "templates", root / "templates")
+    project = load_project(root / "schedule.yaml")
+    build_weeks(project, [IsoWeek.parse("2026-W47")], now=NOW, durable=False)
+    return project.config.outbox
+
+
+def test_the_korean_help_block_and_page_show_own_names(korean_week: Path) -> None:
+    email_text = " ".join((korean_week / "2026-W47" / "ko" / "email.txt").read_text(
+        "utf-8").split())
+    page = lxml.html.document_fromstring(
+        (korean_week / "ko" / "help.html").read_text("utf-8")).text_content()
+    english = lxml.html.document_fromstring(
+        (korean_week / "help.html").read_text("utf-8")).text_content()
+    for shown in (email_text, page):
+        assert "사마리탄스(Samaritans)" in shown
+        assert "자살예방상담전화 109(" not in shown  # Korean lines keep their Korean name
+    assert "호주 라이프라인(Lifeline Australia)" in page
+    assert "요리소이 핫라인(よりそいホットライン)" in page
+    assert "(Samaritans)" not in english and "Samaritans" in english
