@@ -274,3 +274,44 @@ def test_the_korean_help_block_and_page_show_own_names(korean_week: Path) -> Non
     assert "호주 라이프라인(Lifeline Australia)" in page
     assert "요리소이 핫라인(よりそいホットライン)" in page
     assert "(Samaritans)" not in english and "Samaritans" in english
+
+
+# --- interface strings: the gettext catalogue --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def interface() -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) -> Korean msgstr of the gettext catalogue."""
+    from babel.messages.pofile import read_po
+
+    path = REPO / "generator" / "locale" / "ko" / "LC_MESSAGES" / "mindreel.po"
+    with path.open("rb") as handle:
+        po = read_po(handle)
+    return {(m.context, str(m.id)): str(m.string) for m in po if m.id}
+
+
+def test_interface_strings_keep_korean_conventions(
+        interface: dict[tuple[str | None, str], str]) -> None:
+    for key, text in interface.items():
+        assert "『" not in text and "정신과" not in text, key
+        assert "콘텐츠 주의" not in text, f"{key}: the term is 내용 주의 everywhere"
+        for sentence in _sentences(text):
+            assert not HAEYO.search(sentence), (key, sentence)
+
+
+def test_one_wording_for_one_label_in_email_and_web(
+        interface: dict[tuple[str | None, str], str]) -> None:
+    pairs = [("email.why_it_matters", "Why it matters", "web.why", "Why it matters"),
+             ("email.where_to_watch", "Where to watch", "web.watch", "Where to watch"),
+             ("email.content_note", "Content note", "web.content_note", "Content note")]
+    for ctx_a, id_a, ctx_b, id_b in pairs:
+        assert interface[(ctx_a, id_a)] == interface[(ctx_b, id_b)], ctx_a
+    assert interface[(None, "CW: %(labels)s")].startswith(interface[("web.content_note",
+                                                                     "Content note")])
+
+
+def test_observances_are_not_all_called_days(
+        interface: dict[tuple[str | None, str], str]) -> None:
+    """The line lists days, weeks and months (세계 알츠하이머의 달): not 이번 주 기념일."""
+    text = interface[("email.observances", "This week includes {names}.")]
+    assert "기간" in text and "{names}" in text
