@@ -271,7 +271,7 @@ def test_the_korean_help_block_and_page_show_own_names(korean_week: Path) -> Non
     for shown in (email_text, page):
         assert "사마리탄스(Samaritans)" in shown
         assert "자살예방상담전화 109(" not in shown  # Korean lines keep their Korean name
-    assert "호주 라이프라인(Lifeline Australia)" in page
+    assert "라이프라인(Lifeline Australia)" in page
     assert "요리소이 핫라인(よりそいホットライン)" in page
     assert "(Samaritans)" not in english and "Samaritans" in english
 
