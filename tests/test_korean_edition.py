@@ -76,6 +76,7 @@ def _allowed() -> tuple[set[str], set[str]]:
     latin |= {"Atom", "RSS", "JSON", "Feed", "Globe"}  # feed formats; a phone network
     for region in helplines["regions"]:
         for line in region.get("lines", []):
+            latin.add(str(line.get("own_name") or ""))  # beside its Korean name, for searching
             for contact in line.get("contacts", []):
                 value = str(contact.get("value", ""))
                 (hangul if HANGUL.search(value) else latin).add(value)

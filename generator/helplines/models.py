@@ -92,6 +92,11 @@ def same_page(a: str, b: str) -> bool:
 class Helpline(Strict):
     id: Slug
     name: LocalLine
+    own_name: Line | None = None
+    """The service's name as its own country writes it (Samaritans, よりそいホットライン).
+    An edition whose name for the line does not hold it shows it in brackets after that
+    name, so a reader abroad can search for the service; lines in the edition's own
+    country leave it out."""
     contacts: list[Contact] = Field(min_length=1)
     hours: LocalLine
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)

@@ -100,10 +100,19 @@ def contact_href(kind: str, value: str, dial: str | None, keyword: str | None) -
     return None
 
 
+def display_name(name: str, own_name: str | None) -> str:
+    """A line's name as an edition shows it: its own name in brackets after a translated
+    one ("사마리탄스(Samaritans)"), so readers abroad can search for the service; a name
+    that already holds it (every English name) is left as it is."""
+    if not own_name or own_name in name:
+        return name
+    return f"{name}({own_name})"
+
+
 def helpline_view(line: Helpline, locale: str) -> HelplineView:
     return HelplineView(
         id=line.id,
-        name=pick_locale(line.name, locale),
+        name=display_name(pick_locale(line.name, locale), line.own_name),
         contacts=tuple(
             ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None,
                         contact_href(c.kind, c.value, c.dial, c.keyword), c.keyword)
