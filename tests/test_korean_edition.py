@@ -231,11 +231,11 @@ def test_a_korean_unsafe_phrase_blocks_the_korean_edition(tmp_path: Path) -> Non
             "locales: [en]", f"locales: {locales}"), "utf-8")
         films = folder / "data" / "films.yaml"
         text = films.read_text("utf-8")
-        anchor = "    synopsis:\n      en: >-\n        A new teacher at a school for Deaf children"
-        assert anchor in text
-        unsafe = "      ko: 한 학생이 극단적 선택을 했다는 소문이 돈다.\n"
-        films.write_text(text.replace(anchor, anchor.replace(
-            "    synopsis:\n", "    synopsis:\n" + unsafe)), "utf-8")
+        korean = "      ko: >-\n        농학교에 새로 부임한 교사 인호가"
+        assert text.count(korean) == 1
+        unsafe = ("      ko: >-\n        한 학생이 극단적 선택을 했다는 소문이 돈다."
+                  " 새로 부임한 교사 인호가")
+        films.write_text(text.replace(korean, unsafe), "utf-8")
         return folder
 
     both = site("[en, ko]")
