@@ -208,3 +208,16 @@ def test_the_fixture_writes_korean_for_every_kind_of_text() -> None:
                    ("data/awareness_days.yaml", ("observances", "name", "ko")),
                    ("schedule.yaml", ("site", "languages", "ko", "title"))]:
         assert wanted in kinds, wanted
+
+
+def test_a_schema_error_in_the_same_film_hides_no_missing_korean(tmp_path: Path) -> None:
+    """The check reads the raw files, so a year written as text in Silenced does not hide
+    that its synopsis has no Korean: two lines."""
+    schedule = _two_locale_site(tmp_path / "site")
+    _drop_silenced_ko_synopsis(schedule.parent)
+    films = schedule.parent / "data" / "films.yaml"
+    films.write_text(films.read_text("utf-8").replace("year: 2011", 'year: "2011"', 1), "utf-8")
+    with pytest.raises(BadInput) as caught:
+        load_project(schedule)
+    assert sorted(p.field for p in caught.value.problems) == ["films[0].synopsis",
+                                                              "films[0].year"]
