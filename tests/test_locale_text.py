@@ -43,10 +43,10 @@ def _drop_silenced_ko_synopsis(site: Path) -> int:
     films = site / "data" / "films.yaml"
     text = films.read_text("utf-8")
     found = SILENCED_KO_SYNOPSIS.search(text)
-    if found is not None:  # a fixture without Korean has nothing to drop
-        text = text[:found.start()] + found.group(1) + text[found.end():]
-        films.write_text(text, "utf-8")
-    return text.splitlines().index("    synopsis:", 0) + 1
+    assert found is not None
+    text = text[:found.start()] + found.group(1) + text[found.end():]
+    films.write_text(text, "utf-8")
+    return text.splitlines().index("    synopsis:") + 1
 
 
 def test_a_film_without_korean_synopsis_stops_a_two_locale_build(tmp_path: Path) -> None:
@@ -92,12 +92,12 @@ FILES = ("schedule.yaml", "data/vocabulary.yaml", "data/films.yaml", "data/theme
 NOT_SHOWN = (("data/films.yaml", ("films", 4)),)
 """Cart is out of rotation: no edition shows its text, so it needs no Korean."""
 REASON = "no ko text, and schedule.yaml lists ko in locales"
-Path_ = tuple[str | int, ...]
+Where = tuple[str | int, ...]
 
 
-def _korean_fields(data: object, at: Path_ = ()) -> list[Path_]:
+def _korean_fields(data: object, at: Where = ()) -> list[Where]:
     """Every place the fixture writes Korean: a text map's ``ko``, a Hangul name field."""
-    found: list[Path_] = []
+    found: list[Where] = []
     if isinstance(data, dict):
         if set(data) == {"en", "ko"}:
             return [(*at, "ko")]
@@ -126,7 +126,7 @@ FIXTURE = _fixture()
 KOREAN = [(name, at) for name in FILES for at in _korean_fields(FIXTURE[name])]
 
 
-def _without(data: object, at: Path_) -> object:
+def _without(data: object, at: Where) -> object:
     """``data`` with the key at ``at`` deleted (a deep copy; the fixture stays whole)."""
     copy = copy_module.deepcopy(data)
     parent: Any = copy
@@ -136,7 +136,7 @@ def _without(data: object, at: Path_) -> object:
     return copy
 
 
-def _key_line(text: str, at: Path_) -> int:
+def _key_line(text: str, at: Where) -> int:
     """The line (1-based) of the deepest key on ``at`` that the YAML text holds."""
     node: Any = yaml.compose(text)
     line = 1
@@ -151,7 +151,7 @@ def _key_line(text: str, at: Path_) -> int:
     return line
 
 
-def _reported_at(name: str, at: Path_) -> Path_ | None:
+def _reported_at(name: str, at: Where) -> Where | None:
     """Where a removed Korean text is reported: the text map itself, or the Hangul name
     field (on the line of the field it translates); None when no edition shows it."""
     if any(name == file and at[:len(prefix)] == prefix for file, prefix in NOT_SHOWN):
