@@ -21,6 +21,7 @@ from generator.errors import BadInput, Problem
 from generator.helplines.models import Helpline as Helpline
 from generator.helplines.models import HelplinesFile
 from generator.helplines.models import Region as Region
+from generator.locale_text import Demand, check_catalogue_locales
 from generator.schema import (
     Hashtag,
     HttpsUrl,
@@ -318,13 +319,16 @@ class Catalogue:
 
 
 def load_catalogue(
-    data_dir: Path, display_root: Path | None = None, today: date | None = None
+    data_dir: Path, display_root: Path | None = None, today: date | None = None,
+    demand: Demand | None = None,
 ) -> Catalogue:
     """Read and cross-check every data file; raise ``BadInput`` with every problem.
 
     Each file is checked as far as it can be: a schema error in one entry does not stop
     the checks of ids and references (``crossref``). ``today`` bounds the dates facts
-    were verified; it defaults to the build clock (``MINDREEL_NOW`` when set).
+    were verified; it defaults to the build clock (``MINDREEL_NOW`` when set). ``demand``
+    names the locales editions are built in: every text they show must be written in
+    each (``locale_text``).
     """
     models: dict[str, type[Strict]] = {
         "vocabulary": Vocabulary,
@@ -353,6 +357,8 @@ def load_catalogue(
     if today is None:
         today = clock.latest_date(clock.now())
     problems += check_catalogue(docs, today)
+    if demand is not None:
+        problems += check_catalogue_locales(docs, demand)
     if problems or len(parsed) != len(models):
         raise BadInput(problems)
     return Catalogue(

@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, Field, PrivateAttr, model_validator
 
 from generator.errors import BadInput, Problem
-from generator.schema import HttpsUrl, Line, RegionId, Slug, Strict, validate
+from generator.schema import (
+    DEFAULT_LOCALE,
+    HttpsUrl,
+    Line,
+    MissingLocale,
+    RegionId,
+    Slug,
+    Strict,
+    validate,
+)
 from generator.weeks import IsoWeek
 from generator.yamlsource import YamlDoc, display_path, load_yaml
 
@@ -314,6 +323,10 @@ class Settings(Strict):
         ``locale_prefix`` knows where the files go."""
         others = [code for code in self.locales if code != locale]
         words = self.site.languages.get(locale)  # type: ignore[call-overload]
+        if locale != DEFAULT_LOCALE and (words is None or None in (words.title,
+                                                                   words.description)):
+            raise MissingLocale(f"no site.languages.{locale} title and description; "
+                                "loading should have refused it")
         site = self.site if words is None else self.site.model_copy(update={
             key: value for key, value in words.model_dump().items() if value is not None})
         view = self.model_copy(update={

@@ -19,8 +19,9 @@ from generator.helplines.views import EmergencyView as EmergencyView
 from generator.helplines.views import HelplineView as HelplineView
 from generator.helplines.views import RegionView as RegionView
 from generator.helplines.views import region_view
+from generator.locale_text import observed
 from generator.picker import Pick
-from generator.schema import pick_locale
+from generator.schema import MissingLocale, pick_locale
 from generator.weeks import IsoWeek
 
 HELP_PAGE = "help.html"
@@ -202,12 +203,12 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
         aka=tuple(film.titles.aka),
         year=film.year,
         release_date=film.release_date,
-        director=(film.director_ko or film.director) if locale == "ko" else film.director,
+        director=_director(film, locale),
         writer=film.writer,
         network=film.network,
         episodes=film.episodes,
         runtime_min=film.runtime_min,
-        cast=tuple(film.cast_ko or film.cast) if locale == "ko" else tuple(film.cast),
+        cast=_cast(film, locale),
         rating_kr=film.rating_kr,
         category=pick_locale(catalogue.category(film.category).name, locale),
         category_id=film.category,
@@ -224,6 +225,23 @@ def _title(film: Film, catalogue: Catalogue, locale: str) -> TitleView:
         image_alt=text(film.image_alt),
         locale=locale,
     )
+
+
+def _director(film: Film, locale: str) -> str:
+    """The director's name as the locale's readers write it (Hangul for Korean)."""
+    if locale != "ko":
+        return film.director
+    if film.director_ko is None:
+        raise MissingLocale(f"{film.id}: no director_ko; loading should have refused it")
+    return film.director_ko
+
+
+def _cast(film: Film, locale: str) -> tuple[str, ...]:
+    if locale != "ko":
+        return tuple(film.cast)
+    if not film.cast_ko:
+        raise MissingLocale(f"{film.id}: no cast_ko; loading should have refused it")
+    return tuple(film.cast_ko)
 
 
 def _note(note_id: str, catalogue: Catalogue, locale: str) -> NoteView:
@@ -312,7 +330,7 @@ def make_edition(pick: Pick, catalogue: Catalogue, settings: Settings) -> Editio
         for o in catalogue.observances
         if o.falls_in(week)
         and set(o.themes) & set(theme_ids)
-        and {*settings.audience.regions, "INTL"} & set(o.regions)
+        and observed(o.regions, settings.audience.regions)
     )
     headline = title_view.title if title_view else themes[0].name
     return Edition(

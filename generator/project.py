@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.catalogue import FILES, Catalogue, load_catalogue
 from generator.config import Config, load_config
 from generator.errors import BadInput, Problem
+from generator.locale_text import Demand, check_site_locales
 from generator.yamlsource import load_yaml
 
 
@@ -62,11 +63,12 @@ def load_project(config_path: Path, outbox: Path | None = None) -> Project:
         data_problems = _data_folder(config)
         problems += data_problems + _folders(config)
         data_dir = None if data_problems else config.data_dir
+        problems += check_site_locales(config.doc, config.settings.locales)
     else:
         data_dir = _named_data_folder(config_path)
     if data_dir is not None:
         try:
-            catalogue = load_catalogue(data_dir)
+            catalogue = load_catalogue(data_dir, demand=_demand(config))
         except BadInput as exc:
             problems += exc.problems
     if config is None or catalogue is None:
@@ -75,6 +77,17 @@ def load_project(config_path: Path, outbox: Path | None = None) -> Project:
     if problems:
         raise BadInput(problems)
     return Project(config, catalogue)
+
+
+def _demand(config: Config | None) -> Demand | None:
+    """The locales a valid schedule builds, each with its audience's regions (None when
+    the schedule is invalid: which locales it wants is then unknown)."""
+    if config is None:
+        return None
+    settings = config.settings
+    return Demand(config.doc.name, {
+        code: frozenset(settings.audiences.get(code, settings.audience).regions)
+        for code in settings.locales})
 
 
 def _is_file(path: Path) -> bool:

@@ -102,9 +102,23 @@ LocalText = Annotated[dict[str, Text], AfterValidator(_localized)]
 LocalLine = Annotated[dict[str, Line], AfterValidator(_localized)]
 
 
+class MissingLocale(LookupError):
+    """Text asked for in a locale the catalogue does not hold.
+
+    Loading the project refuses a catalogue that lacks a locale ``locales`` lists
+    (``generator.locale_text``), so meeting this while rendering is a programming error:
+    there is no fallback to English, which would put English into a Korean edition.
+    """
+
+
 def pick_locale(text: Mapping[str, str], locale: str) -> str:
-    """The text in ``locale``, or in English when that locale is not written yet."""
-    return text.get(locale) or text[DEFAULT_LOCALE]
+    """The text in ``locale``; ``MissingLocale`` when it is not written (never English
+    in its place: a Korean edition with English fragments is a silent failure)."""
+    try:
+        return text[locale]
+    except KeyError:
+        raise MissingLocale(f"no {locale!r} text in {dict(text)!r}; loading the project "
+                            "should have refused it") from None
 
 
 class Strict(BaseModel):

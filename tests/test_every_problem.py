@@ -83,6 +83,6 @@ def test_the_three_problems_of_the_report() -> None:
     got = _problems(frozenset({"schedule-typo", "film-duplicate-id", "film-year-text"}))
     assert got == {
         "schedule.yaml:8: rotation.cooldown_week: unknown key (check the spelling)",
-        "data/films.yaml:27: films[1].year: input should be a valid integer, got str",
-        "data/films.yaml:78: films[4].id: duplicate id 'marathon' (also films[1])",
+        "data/films.yaml:35: films[1].year: input should be a valid integer, got str",
+        "data/films.yaml:98: films[4].id: duplicate id 'marathon' (also films[1])",
     }

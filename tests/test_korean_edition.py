@@ -24,7 +24,7 @@ import yaml
 from generator.channels.social.count import count
 from generator.channels.social.rules import platform_rules
 from generator.config import SocialSettings
-from tests.conftest import REPO, copy_site, mindreel
+from tests.conftest import FIXTURE_SITE, GOLDEN, REPO, copy_site, mindreel
 
 LATER = "2027-02-10T10:00:00+09:00"
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
@@ -50,11 +50,29 @@ def twelve_weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "outbox"
 
 
-def _allowed() -> tuple[set[str], set[str]]:
+@pytest.fixture(scope="module")
+def fixture_weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five weeks of the test fixture site in English and Korean (films, a theme, a pin
+    and a skip), public."""
+    folder = tmp_path_factory.mktemp("fixture-ko") / "site"
+    schedule = copy_site(folder)
+    schedule.write_text(schedule.read_text("utf-8").replace(
+        "locales: [en]", "locales: [en, ko]"), "utf-8")
+    result = mindreel("build", "--from", "2026-W47", "--to", "2026-W52", cwd=folder, now=LATER)
+    assert result.returncode == 0, result.stderr
+    return folder / "outbox"
+
+
+SITES = {"bundled": ("twelve_weeks", REPO / "data"),
+         "fixture": ("fixture_weeks", FIXTURE_SITE / "data")}
+"""Each site the script scan reads: its built outbox (a fixture) and its catalogue."""
+
+
+def _allowed(data: Path = REPO / "data") -> tuple[set[str], set[str]]:
     """(Latin strings a Korean artifact may hold, Hangul strings an English one may)."""
-    films = yaml.safe_load((REPO / "data" / "films.yaml").read_text("utf-8"))["films"]
-    themes = yaml.safe_load((REPO / "data" / "themes.yaml").read_text("utf-8"))["themes"]
-    helplines = yaml.safe_load((REPO / "data" / "helplines.yaml").read_text("utf-8"))
+    films = yaml.safe_load((data / "films.yaml").read_text("utf-8"))["films"]
+    themes = yaml.safe_load((data / "themes.yaml").read_text("utf-8"))["themes"]
+    helplines = yaml.safe_load((data / "helplines.yaml").read_text("utf-8"))
     latin: set[str] = {"mindreel", "MINDREEL", "English"}  # the link to the other language
     hangul: set[str] = {"한국어"}
     for film in films:
@@ -70,7 +88,7 @@ def _allowed() -> tuple[set[str], set[str]]:
             hangul.add(theme["name"]["ko"])
         latin |= {f["source"]["name"] for f in theme.get("facts", []) if "source" in f}
     for name in ("films", "themes", "helplines", "awareness_days", "vocabulary"):
-        doc = yaml.safe_load((REPO / "data" / f"{name}.yaml").read_text("utf-8"))
+        doc = yaml.safe_load((data / f"{name}.yaml").read_text("utf-8"))
         latin |= set(_source_names(doc))
         hangul |= set(_source_names(doc))
     latin |= {"Atom", "RSS", "JSON", "Feed", "Globe"}  # feed formats; a phone network
@@ -144,27 +162,46 @@ def _strip(text: str, allowed: set[str]) -> str:
     return GLOSS.sub(" ", text)
 
 
-def test_korean_artifacts_hold_no_english(twelve_weeks: Path) -> None:
-    latin, _ = _allowed()
+def _english_words(paths: Iterator[Path], data: Path, root: Path) -> dict[str, set[str]]:
+    """Latin words outside the allowed fields, by artifact."""
+    latin, _ = _allowed(data)
     found: dict[str, set[str]] = {}
-    for path in _artifacts(twelve_weeks, korean=True):
+    for path in paths:
         for text in _visible(path):
             words = set(LATIN_WORD.findall(_strip(text, latin)))
             words = {w for w in words if not w.isupper()}  # acronyms: WHO, SNS, RSS, JTBC
             if words:
-                found.setdefault(str(path.relative_to(twelve_weeks)), set()).update(words)
-    assert found == {}
+                found.setdefault(str(path.relative_to(root)), set()).update(words)
+    return found
 
 
-def test_english_artifacts_hold_no_hangul(twelve_weeks: Path) -> None:
-    _, hangul = _allowed()
+@pytest.mark.parametrize("site", sorted(SITES))
+def test_korean_artifacts_hold_no_english(site: str, request: pytest.FixtureRequest) -> None:
+    outbox_fixture, data = SITES[site]
+    outbox: Path = request.getfixturevalue(outbox_fixture)
+    assert _english_words(_artifacts(outbox, korean=True), data, outbox) == {}
+
+
+@pytest.mark.parametrize("site", sorted(SITES))
+def test_english_artifacts_hold_no_hangul(site: str, request: pytest.FixtureRequest) -> None:
+    outbox_fixture, data = SITES[site]
+    outbox: Path = request.getfixturevalue(outbox_fixture)
+    _, hangul = _allowed(data)
     found: dict[str, set[str]] = {}
-    for path in _artifacts(twelve_weeks, korean=False):
+    for path in _artifacts(outbox, korean=False):
         for text in _visible(path):
             words = set(HANGUL.findall(_strip(text, hangul)))
             if words:
-                found.setdefault(str(path.relative_to(twelve_weeks)), set()).update(words)
+                found.setdefault(str(path.relative_to(outbox)), set()).update(words)
     assert found == {}
+
+
+def test_the_korean_golden_files_hold_no_english() -> None:
+    """The golden files of the fixture's Korean edition are Korean throughout."""
+    folder = GOLDEN / "korean"
+    goldens = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".html", ".xml", ".eml"))
+    assert len(goldens) >= 13
+    assert _english_words(iter(goldens), FIXTURE_SITE / "data", folder) == {}
 
 
 
@@ -232,11 +269,11 @@ def test_a_korean_unsafe_phrase_blocks_the_korean_edition(tmp_path: Path) -> Non
             "locales: [en]", f"locales: {locales}"), "utf-8")
         films = folder / "data" / "films.yaml"
         text = films.read_text("utf-8")
-        anchor = "    synopsis:\n      en: >-\n        A new teacher at a school for Deaf children"
-        assert anchor in text
-        unsafe = "      ko: 한 학생이 극단적 선택을 했다는 소문이 돈다.\n"
-        films.write_text(text.replace(anchor, anchor.replace(
-            "    synopsis:\n", "    synopsis:\n" + unsafe)), "utf-8")
+        korean = "      ko: >-\n        농학교에 새로 부임한 교사 인호가"
+        assert text.count(korean) == 1
+        unsafe = ("      ko: >-\n        한 학생이 극단적 선택을 했다는 소문이 돈다."
+                  " 새로 부임한 교사 인호가")
+        films.write_text(text.replace(korean, unsafe), "utf-8")
         return folder
 
     both = site("[en, ko]")

@@ -161,6 +161,10 @@ def test_korean_reporting_code_wording(text: str, rule: str) -> None:
 # --- the whole command line --------------------------------------------------------
 
 EN_LINE = "        human-rights worker, helps the students be heard in court.\n"
+KO_BLOCK = ("      ko: >-\n"
+            "        농학교에 새로 부임한 교사 인호가 교직원들이 학생들을 학대해 온 사실을 알게"
+            " 되고,\n        인권운동가 유진과 함께 학생들의 목소리가 법정에 닿도록 돕는다.\n")
+"""The fixture's Korean synopsis of Silenced, which the Korean cases replace."""
 
 ISSUE_PHRASES = [
     ("en", "threw himself off a bridge", "en-method-jump", "threw himself off a bridge"),
@@ -207,7 +211,8 @@ def test_each_phrase_stops_the_build_at_its_line_and_writes_nothing(
     films = site / "data" / "films.yaml"
     if locale == "ko":
         # a Korean edition: the Korean synopsis is what its artifacts show
-        edit(films, EN_LINE, EN_LINE + f"      ko: 한 교사가 학교를 찾는다. 아버지가 {phrase}.\n")
+        edit(films, EN_LINE + KO_BLOCK,
+             EN_LINE + f"      ko: 한 교사가 학교를 찾는다. 아버지가 {phrase}.\n")
         edit(site / "schedule.yaml", "locales: [en]", "locales: [ko]")
         where = "films[0].synopsis.ko"
     else:
@@ -236,7 +241,7 @@ def test_a_korean_edition_is_checked_by_korean_rules_in_every_artifact(
         built: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(built, site)
-    edit(site / "data" / "films.yaml", EN_LINE,
+    edit(site / "data" / "films.yaml", EN_LINE + KO_BLOCK,
          EN_LINE + "      ko: 학생들이 법정에서 목소리를 낸다. 한 학생은 극단적 선택을 했다.\n")
     edit(site / "schedule.yaml", "locales: [en]", "locales: [ko]")
     result = mindreel("build", "--week", "2026-W50", cwd=site)
