@@ -370,7 +370,7 @@ def test_korean_edition(tmp_path: Path) -> None:
     html = files["email.html"].decode("utf-8")
     message = parse_eml(files["email.eml"])
     assert '<html lang="ko"' in html and "내용 주의" in html and "2026년 12월 7일" in html
-    assert message["Subject"] == "이번 주: 도가니 (Silenced, 2011)"
+    assert message["Subject"] == "이번 주: 〈도가니〉 (2011)"
     assert message["Content-Language"] == "ko"
     head = files["email.eml"].split(b"\r\n\r\n", 1)[0].decode("ascii")
     assert all(len(line) <= 78 for line in head.split("\r\n") if not line.startswith("List-"))
