@@ -349,3 +349,13 @@ def test_no_korean_helpline_says_its_number_twice(twelve_weeks: Path) -> None:
         text = " ".join(lxml.html.document_fromstring(
             path.read_bytes().decode("utf-8")).text_content().split())
         assert "109: 전화 109" not in text, path
+
+
+def test_korean_posts_say_the_109_number_once(twelve_weeks: Path) -> None:
+    """'자살예방상담전화 109, 전화 109' says the number twice; the name holds it."""
+    posts = sorted(twelve_weeks.glob("*/ko/social/*.txt"))
+    assert posts
+    for path in posts:
+        text = path.read_text("utf-8")
+        assert "109, 전화 109" not in text, path
+        assert "109,  (" not in text and ",  (" not in text, path
