@@ -72,8 +72,8 @@ CHANGES = {
     ),
     "helpline": (
         "data/helplines.yaml",
-        "hours: {en: Directory of services by country}",
-        "hours: {en: Directory of crisis services by country}",
+        "hours: {en: Directory of services by country,",
+        "hours: {en: Directory of crisis services by country,",
     ),
 }
 
