@@ -22,6 +22,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from generator.errors import Problem
+from generator.yamlvalues import construct
 
 try:  # the C loader is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -41,10 +42,6 @@ MAX_REPORTED = 10
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_VALUE = "tag:yaml.org,2002:value"
 _DATES = SafeConstructor()
 
 
@@ -129,46 +126,6 @@ def _walk(node: yaml.Node, path: PathKey, doc: YamlDoc) -> None:
         except (ValueError, OverflowError) as exc:
             doc.reported[path] = Problem(doc.name, node.start_mark.line + 1, format_path(path),
                                          f"{node.value} is not a real date ({exc})")
-
-
-class _Unusual(Exception):
-    """A node ``_build`` leaves to PyYAML's own constructor."""
-
-
-def _build(node: yaml.Node, loader: _Loader) -> Any:
-    """The value of ``node``, as PyYAML's safe constructor builds it, for plain lists,
-    mappings with scalar keys and scalars; each other scalar type goes through the
-    constructor itself (numbers, booleans, dates), so no rule of YAML is redone here."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_build(item, loader) for item in node.value]
-    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
-                raise _Unusual
-            # like SafeConstructor.flatten_mapping, a "=" key is the string "="
-            key = (key_node.value if key_node.tag in (_STR, _VALUE)
-                   else loader.construct_object(key_node, deep=True))
-            out[key] = _build(value_node, loader)
-        return out
-    raise _Unusual
-
-
-def _construct(loader: _Loader, node: yaml.Node) -> Any:
-    """``loader.construct_document(node)``, three times faster on a hand-written file.
-
-    Anything unusual (an explicit collection tag, a key that is a list, a value that
-    cannot be built) is built again by PyYAML from a clean state, so its result or its
-    error is exactly PyYAML's."""
-    try:
-        return _build(node, loader)
-    except Exception:  # PyYAML decides, below
-        loader.constructed_objects = {}
-        loader.recursive_objects = {}
-        loader.state_generators = []
-        return loader.construct_document(node)
 
 
 @dataclass
@@ -384,7 +341,7 @@ def _parse(name: str, raw: bytes) -> YamlDoc:
             return doc
         _walk(node, (), doc)
         if not doc.problems:  # impossible dates are in doc.reported, not yet in problems
-            doc.data = _construct(loader, node)
+            doc.data = construct(loader, node)
         doc.problems.extend(doc.reported.values())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from generator import yamlsource
 from generator.yamlsource import YamlDoc, load_yaml
+from generator.yamlvalues import construct
 from tests.conftest import REPO
 
 
@@ -37,7 +38,7 @@ def _fast(text: str) -> Any:
     loader = yamlsource._Loader(text)
     try:
         node = loader.get_single_node()
-        return None if node is None else yamlsource._construct(loader, node)
+        return None if node is None else construct(loader, node)
     finally:
         loader.dispose()
 
