@@ -13,6 +13,7 @@ and files over ``MAX_BYTES`` or ``MAX_NODES``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from generator.errors import Problem
+from generator.yamlvalues import construct
 
 try:  # the C loader is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -188,6 +190,22 @@ def _refused_construct(event: yaml.Event, is_key: bool) -> str | None:
     return None
 
 
+def _plain(text: str) -> bool:
+    """Whether the file certainly holds nothing ``_scan`` reports: no anchor, alias or
+    merge key and at most ``MAX_NODES`` values. One pass over the parser's events that
+    keeps no path; anything suspicious (even ``<<`` as a value) leaves the verdict to
+    ``_scan``, so its messages stay exactly what they are."""
+    nodes = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if (nodes > MAX_NODES or event.anchor is not None
+                    or getattr(event, "tag", None) == _MERGE
+                    or getattr(event, "value", None) == "<<"):
+                return False
+    return True
+
+
 def _scan(text: str, doc: YamlDoc) -> None:
     """Report, from the parser's events and before any node is built (so nothing is
     expanded), what a hand-written file never needs: anchors, aliases and merge keys
@@ -247,19 +265,43 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+_MEMO: OrderedDict[tuple[str, bytes], YamlDoc] = OrderedDict()
+_MEMO_SIZE = 32
+_MEMO_BYTES = 1_000_000
+"""Documents already parsed in this process, keyed by display name and the file's bytes:
+a build reads each catalogue file twice (to validate it, then to place the guard's
+findings), and a long-running process sees an edited file as new at once."""
+
+
 def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
-    """Parse ``path``; problems (unreadable, not UTF-8, bad syntax) are collected, not raised."""
+    """Parse ``path``; problems (unreadable, not UTF-8, bad syntax) are collected, not raised.
+
+    The same bytes under the same name give the same ``YamlDoc`` object: callers read
+    it and never change it."""
     name = display_name or str(path)
-    doc = YamlDoc(name=name, data=None)
     try:
         with path.open("rb") as stream:
             raw = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        doc.problems.append(Problem(name, 0, "", "file not found"))
-        return doc
+        return YamlDoc(name, None, problems=[Problem(name, 0, "", "file not found")])
     except OSError as exc:
-        doc.problems.append(Problem(name, 0, "", f"cannot read file: {exc.strerror}"))
-        return doc
+        return YamlDoc(name, None,
+                       problems=[Problem(name, 0, "", f"cannot read file: {exc.strerror}")])
+    key = (name, raw)
+    doc = _MEMO.get(key)
+    if doc is None:
+        doc = _parse(name, raw)
+        if len(raw) <= _MEMO_BYTES:
+            _MEMO[key] = doc
+            if len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(key)
+    return doc
+
+
+def _parse(name: str, raw: bytes) -> YamlDoc:
+    doc = YamlDoc(name=name, data=None)
     if len(raw) > MAX_BYTES:
         doc.problems.append(
             Problem(name, 1, "", f"file is larger than {MAX_BYTES // 1_000_000} MB; "
@@ -289,7 +331,8 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
     doc.source_lines = text.splitlines()
     loader = _Loader(text)
     try:
-        _scan(text, doc)
+        if not _plain(text):
+            _scan(text, doc)
         if doc.problems:
             return doc
         node = loader.get_single_node()
@@ -298,7 +341,7 @@ def load_yaml(path: Path, display_name: str | None = None) -> YamlDoc:
             return doc
         _walk(node, (), doc)
         if not doc.problems:  # impossible dates are in doc.reported, not yet in problems
-            doc.data = loader.construct_document(node)
+            doc.data = construct(loader, node)
         doc.problems.extend(doc.reported.values())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
