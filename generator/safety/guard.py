@@ -46,26 +46,53 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
     findings: set[Finding] = set()
     allowed: set[RuleException] = set()
     by_place: dict[str, list[Text]] = {}
+    rendered = _rendered_results(book)
     for text in texts:
-        known = book.owned_results.get(text) if text.owner else None
+        known = (book.owned_results.get(text) if text.owner
+                 else rendered.get((text, titles)))
         if known is not None:
             findings.update(known[0])
             allowed.update(known[1])
         else:
             by_place.setdefault(text.place, []).append(text)
+    if len(rendered) > _RENDERED_KEPT:
+        rendered.clear()
     for place, group in by_place.items():
         matches = _matches(book, place, group)
         for text in group:
             found: set[Finding] = set()
             excused: set[RuleException] = set()
             _check_text(text, matches, book, titles, found, excused)
+            result = (frozenset(found), frozenset(excused))
             if text.owner:  # a catalogue text: its findings hold for every edition
-                book.owned_results[text] = (frozenset(found), frozenset(excused))
+                book.owned_results[text] = result
+            else:  # a rendered text: the same for the same titles shown
+                rendered[(text, titles)] = result
             findings |= found
             allowed |= excused
     if used is not None:
         used.update(allowed)
     return sorted(findings)
+
+
+Results = tuple[frozenset[Finding], frozenset[RuleException]]
+_RENDERED_KEPT = 20_000
+"""Rendered texts whose findings are remembered, per rule book."""
+_rendered: dict[int, tuple[RuleBook, dict[tuple[Text, frozenset[str]], Results]]] = {}
+
+
+def _rendered_results(book: RuleBook) -> dict[tuple[Text, frozenset[str]], Results]:
+    """Findings of rendered texts already checked with ``book``, by text and titles shown.
+
+    A text's findings depend only on the text (its words, file and lines), the rule book
+    and the titles whose exceptions apply; the same text recurs in every build of a week
+    and, for footers and posts, across weeks, so each distinct one is checked once."""
+    kept = _rendered.get(id(book))
+    if kept is None or kept[0] is not book:
+        if len(_rendered) >= 4:
+            _rendered.clear()
+        kept = _rendered[id(book)] = (book, {})
+    return kept[1]
 
 
 _SEPARATOR = "\x00"

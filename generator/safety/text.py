@@ -99,17 +99,13 @@ class Text:
     @cached_property
     def masked(self) -> str:
         """``body`` with every URL and e-mail address blanked (same length, same lines)."""
-        return blank_links(self.body)
+        return _prepared(self.body)[0]
 
     @cached_property
     def views(self) -> tuple[Normalised, ...]:
         """What rules match: the normalised text, and a second view without no-break
         spaces when there are any (one may split a word as easily as join two)."""
-        masked = self.masked
-        first = normalise(masked)
-        if has_breakless_space(masked):
-            return first, normalise(masked, drop_breakless=True)
-        return (first,)
+        return _prepared(self.body)[1]
 
     def quote(self, start: int, end: int) -> str:
         """``body[start:end]`` on one line, with invisible characters made visible."""
@@ -121,6 +117,40 @@ class Text:
         lo, hi = max(0, start - width), min(len(self.body), end + width)
         text = " ".join(self.masked[lo:hi].split())
         return ("…" if lo else "") + text + ("…" if hi < len(self.body) else "")
+
+
+Prepared = tuple[str, tuple[Normalised, ...]]
+_SHORT = 2_000
+"""Texts up to this long (posts, feed fields, headings) are remembered by the thousand;
+longer ones (whole pages) only a few at a time, since their offset maps are large."""
+_short_prepared: dict[str, Prepared] = {}
+_SHORT_KEPT = 20_000
+
+
+def _prepared(body: str) -> Prepared:
+    """``body`` masked and its views, worked out once per process for each distinct text:
+    footers, helplines and posts recur in several files of an edition and every week."""
+    if len(body) > _SHORT:
+        return _long_prepared(body)
+    found = _short_prepared.get(body)
+    if found is None:
+        if len(_short_prepared) >= _SHORT_KEPT:
+            _short_prepared.clear()
+        found = _short_prepared[body] = _prepare(body)
+    return found
+
+
+@lru_cache(maxsize=16)
+def _long_prepared(body: str) -> Prepared:
+    return _prepare(body)
+
+
+def _prepare(body: str) -> Prepared:
+    masked = blank_links(body)
+    first = normalise(masked)
+    if has_breakless_space(masked):
+        return masked, (first, normalise(masked, drop_breakless=True))
+    return masked, (first,)
 
 
 def blank_links(text: str) -> str:
@@ -294,8 +324,27 @@ def eml_texts(artifact: str, data: bytes) -> list[Text]:
     return [Text(artifact, "Subject", "email", "", str(subject), ((0, line),))]
 
 
+_FILES_KEPT = 256
+"""Rendered files whose texts are remembered (about three editions in two languages)."""
+_file_texts: dict[tuple[str, bytes], tuple[Text, ...]] = {}
+
+
 def artifact_texts(rel: str, data: bytes) -> list[Text]:
-    """Every piece of visible text in one rendered file (nothing for binary files)."""
+    """Every piece of visible text in one rendered file (nothing for binary files).
+
+    A file seen before with the same path and bytes gives back the same Text objects
+    (their views already worked out): the same files recur, whole, from week to week."""
+    found = _file_texts.get((rel, data))
+    if found is None:
+        found = tuple(_artifact_texts(rel, data))
+        if found:
+            if len(_file_texts) >= _FILES_KEPT:
+                _file_texts.clear()
+            _file_texts[(rel, data)] = found
+    return list(found)
+
+
+def _artifact_texts(rel: str, data: bytes) -> list[Text]:
     place = place_of(rel)
     if rel.endswith(".eml"):
         return eml_texts(rel, data)
