@@ -73,7 +73,7 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-SYNC_THREADS = 16
+SYNC_THREADS = 8
 """fsyncs of one edition in flight at once. Each fsync on ext4 waits for a journal
 commit; fsyncs waiting together share one commit, so an edition of about fifty files
 syncs in a fifth of the time it takes one after the other."""

@@ -16,8 +16,10 @@ exact text, so they never switch a rule off and never reach another title's edit
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from generator.catalogue import Catalogue
@@ -47,16 +49,18 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
     allowed: set[RuleException] = set()
     by_place: dict[str, list[Text]] = {}
     rendered = _rendered_results(book)
+    keys: dict[int, TextKey] = {}
     for text in texts:
-        known = (book.owned_results.get(text) if text.owner
-                 else rendered.get((text, titles)))
+        if text.owner:
+            known = book.owned_results.get(text)
+        else:
+            key = keys[id(text)] = rendered.key(text, titles)
+            known = rendered.get(key)
         if known is not None:
             findings.update(known[0])
             allowed.update(known[1])
         else:
             by_place.setdefault(text.place, []).append(text)
-    if len(rendered) > _RENDERED_KEPT:
-        rendered.clear()
     for place, group in by_place.items():
         matches = _matches(book, place, group)
         for text in group:
@@ -67,7 +71,7 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
             if text.owner:  # a catalogue text: its findings hold for every edition
                 book.owned_results[text] = result
             else:  # a rendered text: the same for the same titles shown
-                rendered[(text, titles)] = result
+                rendered.put(keys[id(text)], result)
             findings |= found
             allowed |= excused
     if used is not None:
@@ -76,23 +80,63 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
 
 
 Results = tuple[frozenset[Finding], frozenset[RuleException]]
-_RENDERED_KEPT = 20_000
-"""Rendered texts whose findings are remembered, per rule book."""
-_rendered: dict[int, tuple[RuleBook, dict[tuple[Text, frozenset[str]], Results]]] = {}
+TextKey = tuple[str, str, str, str, str, object, frozenset[str]]
 
 
-def _rendered_results(book: RuleBook) -> dict[tuple[Text, frozenset[str]], Results]:
-    """Findings of rendered texts already checked with ``book``, by text and titles shown.
+class _Rendered:
+    """Findings of rendered texts already checked with one rule book.
 
     A text's findings depend only on the text (its words, file and lines), the rule book
     and the titles whose exceptions apply; the same text recurs in every build of a week
-    and, for footers and posts, across weeks, so each distinct one is checked once."""
+    and, for footers and posts, across weeks, so each distinct one is checked once.
+    Keys copy the text's fields (a Text would hold its large views), its line anchors
+    packed; short texts are kept up to ``CHARACTERS`` in all, long ones (whole pages,
+    new every week) only the last ``LONG``."""
+
+    CHARACTERS = 400_000
+    LONG = 32
+    LONG_TEXT = 2_000
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+        self.short: dict[TextKey, Results] = {}
+        self.long: dict[TextKey, Results] = {}
+        self.held = 0
+
+    @staticmethod
+    def key(text: Text, titles: frozenset[str]) -> TextKey:
+        anchors = text.anchors
+        packed: object = (anchors if len(anchors) < 4
+                          else array("q", chain.from_iterable(anchors)).tobytes())
+        return (text.artifact, text.where, text.place, text.locale, text.body, packed, titles)
+
+    def get(self, key: TextKey) -> Results | None:
+        return (self.long if len(key[4]) > self.LONG_TEXT else self.short).get(key)
+
+    def put(self, key: TextKey, result: Results) -> None:
+        size = len(key[4])
+        if size > self.LONG_TEXT:
+            if len(self.long) >= self.LONG:
+                del self.long[next(iter(self.long))]
+            self.long[key] = result
+            return
+        if self.held + size > self.CHARACTERS:
+            self.short.clear()
+            self.held = 0
+        self.short[key] = result
+        self.held += size
+
+
+_rendered: dict[int, _Rendered] = {}
+
+
+def _rendered_results(book: RuleBook) -> _Rendered:
     kept = _rendered.get(id(book))
-    if kept is None or kept[0] is not book:
+    if kept is None or kept.book is not book:
         if len(_rendered) >= 4:
             _rendered.clear()
-        kept = _rendered[id(book)] = (book, {})
-    return kept[1]
+        kept = _rendered[id(book)] = _Rendered(book)
+    return kept
 
 
 _SEPARATOR = "\x00"

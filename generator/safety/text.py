@@ -123,8 +123,10 @@ Prepared = tuple[str, tuple[Normalised, ...]]
 _SHORT = 2_000
 """Texts up to this long (posts, feed fields, headings) are remembered by the thousand;
 longer ones (whole pages) only a few at a time, since their offset maps are large."""
+_SHORT_CHARACTERS = 400_000
+"""How much short text is remembered (a few MB with its views); then it starts afresh."""
 _short_prepared: dict[str, Prepared] = {}
-_SHORT_KEPT = 20_000
+_short_held = [0]
 
 
 def _prepared(body: str) -> Prepared:
@@ -134,13 +136,15 @@ def _prepared(body: str) -> Prepared:
         return _long_prepared(body)
     found = _short_prepared.get(body)
     if found is None:
-        if len(_short_prepared) >= _SHORT_KEPT:
+        if _short_held[0] + len(body) > _SHORT_CHARACTERS:
             _short_prepared.clear()
+            _short_held[0] = 0
         found = _short_prepared[body] = _prepare(body)
+        _short_held[0] += len(body)
     return found
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def _long_prepared(body: str) -> Prepared:
     return _prepare(body)
 
@@ -258,10 +262,12 @@ def html_text(artifact: str, markup: str, place: str, where: str = "", base_line
     return Text(artifact, where, place, "", body, anchors)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _visible(markup: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Visible text and anchors of ``markup`` from line 1; cached because an edition
-    carries the same HTML twice (email.html in the ESP import, the article in item.json)."""
+    carries the same HTML twice (email.html in the ESP import, the article in item.json),
+    and each language's help block is the same every week (sixteen: an edition in two
+    languages parses about six documents, so both help blocks stay from week to week)."""
     parser = _Visible()
     parser.feed(markup)
     parser.close()
@@ -324,9 +330,11 @@ def eml_texts(artifact: str, data: bytes) -> list[Text]:
     return [Text(artifact, "Subject", "email", "", str(subject), ((0, line),))]
 
 
-_FILES_KEPT = 256
-"""Rendered files whose texts are remembered (about three editions in two languages)."""
+_FILE_BYTES = 600_000
+"""Rendered text files remembered with their texts: about two editions in two languages
+(with the views of their long texts, a few megabytes)."""
 _file_texts: dict[tuple[str, bytes], tuple[Text, ...]] = {}
+_file_held = [0]
 
 
 def artifact_texts(rel: str, data: bytes) -> list[Text]:
@@ -337,10 +345,12 @@ def artifact_texts(rel: str, data: bytes) -> list[Text]:
     found = _file_texts.get((rel, data))
     if found is None:
         found = tuple(_artifact_texts(rel, data))
-        if found:
-            if len(_file_texts) >= _FILES_KEPT:
+        if found and len(data) <= _FILE_BYTES:
+            if _file_held[0] + len(data) > _FILE_BYTES:
                 _file_texts.clear()
+                _file_held[0] = 0
             _file_texts[(rel, data)] = found
+            _file_held[0] += len(data)
     return list(found)
 
 

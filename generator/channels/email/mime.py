@@ -59,7 +59,7 @@ class KeptHeaders(HeaderRegistry):
     every week. Header objects are immutable strings with their parse tree, which
     folding only reads, so one object serves every message."""
 
-    KEPT = 4_096
+    KEPT = 256
 
     def __init__(self) -> None:
         super().__init__()
