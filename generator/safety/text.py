@@ -330,9 +330,9 @@ def eml_texts(artifact: str, data: bytes) -> list[Text]:
     return [Text(artifact, "Subject", "email", "", str(subject), ((0, line),))]
 
 
-_FILE_BYTES = 600_000
-"""Rendered text files remembered with their texts: about two editions in two languages
-(with the views of their long texts, a few megabytes)."""
+_FILE_BYTES = 400_000
+"""Rendered text files remembered with their texts: an edition in two languages (about
+300 KB, with the views of its long texts a few megabytes)."""
 _file_texts: dict[tuple[str, bytes], tuple[Text, ...]] = {}
 _file_held = [0]
 

@@ -52,27 +52,39 @@ class Prefolded(str):
 
 
 class KeptHeaders(HeaderRegistry):
-    """The standard header classes, each (name, value) parsed once per process.
+    """The standard header classes; a (name, value) parsed again is kept, parsed once
+    per process from then on.
 
     Parsing a header value is most of the cost of writing and reading back a message,
     and most headers (From, To, the List-* set, every part's Content-Type) are the same
     every week. Header objects are immutable strings with their parse tree, which
-    folding only reads, so one object serves every message."""
+    folding only reads, so one object serves every message. A parse tree is large
+    (kilobytes), so only values seen twice are kept (not each week's Date or Subject),
+    and at most ``KEPT`` of them."""
 
-    KEPT = 256
+    KEPT = 64
+    SEEN = 4_096
 
     def __init__(self) -> None:
         super().__init__()
         self.kept: dict[tuple[str, str], BaseHeader] = {}
+        self.seen: set[tuple[str, str]] = set()
 
     def __call__(self, name: str, value: str) -> BaseHeader:
         key = (name, value)
         found = self.kept.get(key)
-        if found is None:
+        if found is not None:
+            return found
+        header: BaseHeader = super().__call__(name, value)
+        if key in self.seen:
             if len(self.kept) >= self.KEPT:
                 self.kept.clear()
-            found = self.kept[key] = super().__call__(name, value)
-        return found
+            self.kept[key] = header
+        else:
+            if len(self.seen) >= self.SEEN:
+                self.seen.clear()
+            self.seen.add(key)
+        return header
 
 
 class MailPolicy(EmailPolicy):
