@@ -147,6 +147,10 @@ at each seam as they do at the ends of a single text."""
 
 _MATCHES_KEPT = 20_000
 """Distinct texts whose matches a rule book remembers (a 520-week backfill sees fewer)."""
+_LONG_VIEW = 2_000
+"""Longer texts (whole pages, new every week) are searched without being remembered:
+thousands of them would hold a long backfill's worth of pages in memory. A page seen
+again is caught earlier, by the rendered-text results."""
 
 Matches = dict[str, dict[str, tuple[tuple[int, int], ...]]]
 
@@ -160,15 +164,18 @@ def _matches(book: RuleBook, place: str, group: list[Text]) -> Matches:
     views = dict.fromkeys(view.text for text in group for view in text.views)
     if len(cache) > _MATCHES_KEPT:
         cache.clear()
-    new = [v for v in views if (place, v) not in cache]
+    found = {v: hit for v in views if (hit := cache.get((place, v))) is not None}
+    new = [v for v in views if v not in found]
     if new:
         rules = book.rules_for(place)
         joined = _SEPARATOR.join(new)
         present = [rule for rule in rules if rule.regex.search(joined)] if rules else []
         for view in new:
-            cache[(place, view)] = tuple(
+            found[view] = tuple(
                 (rule.id, spans) for rule in present if (spans := tuple(rule.spans(view))))
-    return {view: dict(cache[(place, view)]) for view in views}
+            if len(view) <= _LONG_VIEW:
+                cache[(place, view)] = found[view]
+    return {view: dict(found[view]) for view in views}
 
 
 def _check_text(text: Text, matches: Matches, book: RuleBook, titles: frozenset[str],
