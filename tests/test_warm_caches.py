@@ -19,8 +19,7 @@ from generator.errors import CannotWrite
 from generator.outbox import Outbox
 from generator.picker import Pick
 from generator.project import Project
-from generator.safety import check_edition
-from generator.safety import text as safety_text
+from generator.safety import check_edition, masking
 from generator.weeks import IsoWeek
 from tests.conftest import NOW, edition_of
 from tests.test_email_mime import envelope, hostile_text
@@ -36,13 +35,13 @@ def test_the_guard_checks_each_distinct_text_once(project: Project,
     rendered = render_pick(project, _pick(project, "2026-W48", "marathon"), NOW)
     edition = rendered.edition
     calls: list[str] = []
-    real = safety_text.normalise
+    real = masking.normalise
 
     def counting(text: str, **kwargs: Any) -> Any:
         calls.append(text)
         return real(text, **kwargs)
 
-    monkeypatch.setattr(safety_text, "normalise", counting)
+    monkeypatch.setattr(masking, "normalise", counting)
     first = {rel: data for rel, data in rendered.files.items() if not rel.startswith("ko/")}
     again = check_edition(edition, dict(first), project, NOW.date())
     assert calls == []  # every text was normalised and screened while rendering
