@@ -2,9 +2,11 @@
 
 After one untimed render (templates compiled, libraries imported), it times
 ``render_pick`` (every enabled channel plus the safety guard: one whole edition in
-memory), then each step on its own: the Edition, each renderer in
-``enabled_renderers``, the safety guard, the manifest, and the outbox-level files that
-``publish`` writes (feeds, web archive, review page) from a ledger of a year of editions.
+memory), the same for a different week each time (what a backfill does, where the
+per-process caches of texts, headers and posts help less), then each step on its own:
+the Edition, each renderer in ``enabled_renderers``, the safety guard, the manifest, and
+the outbox-level files that ``publish`` writes (feeds, web archive, review page) from a
+ledger of a year of editions.
 
     python bench/bench_warm.py [--repeat 50]
 """
@@ -22,8 +24,11 @@ from generator.edition import make_edition
 from generator.ledger import Ledger
 from generator.manifest import make_manifest
 from generator.outbox import Outbox
+from generator.picker import Pick, Picker
+from generator.project import Project
 from generator.publish import derived_files
 from generator.safety import check_edition
+from generator.weeks import IsoWeek
 
 TARGET_MS = 5.0
 
@@ -40,6 +45,11 @@ def run(site: Site, times: int) -> list[Figure]:
     ms = 1000.0
     figures = [Figure(f"warm edition, all channels + safety ({pick.kind} {pick.feature_id})",
                       repeat(times, lambda: render_pick(project, pick, NOW), ms), "ms", TARGET_MS)]
+    # The same edition again finds every text, header and post in the caches; a backfill
+    # renders a new edition each time. Time that too: each of the weeks after WEEK once.
+    plan = iter(distinct_picks(project, times))
+    figures.append(Figure("warm edition, a different week each time", repeat(
+        times, lambda: render_pick(project, next(plan), NOW), ms), "ms"))
     edition = make_edition(pick, project.catalogue, project.config.settings)
     figures.append(Figure("  make_edition", repeat(
         times, lambda: make_edition(pick, project.catalogue, project.config.settings), ms), "ms"))
@@ -64,6 +74,23 @@ def run(site: Site, times: int) -> list[Figure]:
     for figure in figures:
         print(figure)
     return figures
+
+
+def distinct_picks(project: Project, count: int) -> list[Pick]:
+    """The picks of the ``count`` editions after WEEK, each planned from those before it,
+    as a backfill plans them (skipped weeks left out)."""
+    history: dict[IsoWeek, tuple[str, str, str]] = {}
+    picks: list[Pick] = []
+    week = WEEK
+    while len(picks) < count:
+        week = week + 1
+        pick = Picker(project.catalogue, project.config.settings,
+                      {w: feature for w, (_kind, feature, _reason) in history.items()},
+                      dict(history)).pick(week)
+        if pick.kind != "skip":
+            history[week] = (pick.kind, pick.feature_id, pick.reason)
+            picks.append(pick)
+    return picks
 
 
 def main() -> None:

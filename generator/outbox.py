@@ -49,6 +49,15 @@ class WriteResult:
     """Files in the old folder that mindreel did not write, carried over (see item 9)."""
 
 
+def _written(path: Path, data: bytes) -> int:
+    """Write ``data`` to a new file and return its descriptor, still open, for the fsync:
+    a write-back error is reported to the descriptors open when it happens."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        return os.dup(handle.fileno())
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -64,9 +73,55 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
+SYNC_THREADS = 8
+"""fsyncs of one edition in flight at once. Each fsync on ext4 waits for a journal
+commit; fsyncs waiting together share one commit, so an edition of about fifty files
+syncs in a fifth of the time it takes one after the other."""
+
+
+class _Syncs:
+    """Open descriptors of written files and folders, fsynced together by ``sync``.
+
+    Every descriptor is closed on the way out, synced or not; more than ``MAX_OPEN``
+    at once are synced early, so a huge edition never runs out of descriptors.
+    """
+
+    MAX_OPEN = 256
+
+    def __init__(self) -> None:
+        self.fds: list[int] = []
+
+    def add(self, fd: int) -> None:
+        self.fds.append(fd)
+        if len(self.fds) >= self.MAX_OPEN:
+            self.sync()
+
+    def sync(self) -> None:
+        """fsync every descriptor, several at once; return when all are durable, raising
+        the first failure only after every call has finished."""
+        fds, self.fds = self.fds, []
+        try:
+            if len(fds) < 2:
+                for fd in fds:
+                    os.fsync(fd)
+                return
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(SYNC_THREADS, len(fds)),
+                                    thread_name_prefix="mindreel-fsync") as pool:
+                for future in [pool.submit(os.fsync, fd) for fd in fds]:
+                    future.result()
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def __enter__(self) -> _Syncs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
 
 
 class Outbox:
@@ -225,31 +280,34 @@ class Outbox:
 
     def _stage(self, stage: Path, source: Path, files: Mapping[str, bytes], kept: list[str],
                manifest: bytes, durable: bool) -> None:
-        """Write the new folder under staging: every file, the user's, then the manifest,
-        each fsynced, then every folder in it (deepest first)."""
+        """Write the new folder under staging: every file, the user's, then the manifest;
+        then fsync each of them and every folder in it, several at once (nothing is
+        renamed into place until every one of them is durable)."""
         stage.mkdir()
         dirs = {stage}
-        for rel, data in sorted(files.items()):
-            path = stage / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            dirs.add(path.parent)
+        with _Syncs() as syncs:
+            for rel, data in sorted(files.items()):
+                path = stage / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                dirs.add(path.parent)
+                if durable:
+                    syncs.add(_written(path, data))
+                else:
+                    path.write_bytes(data)
+            for rel in kept:
+                path = stage / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                dirs.add(path.parent)
+                shutil.copy2(source / rel, path, follow_symlinks=False)
+                if durable and not path.is_symlink():
+                    syncs.add(os.open(path, os.O_RDONLY))
             if durable:
-                _write_durably(path, data)
+                syncs.add(_written(stage / MANIFEST, manifest))
+                for folder in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
+                    syncs.add(os.open(folder, os.O_RDONLY | os.O_DIRECTORY))
+                syncs.sync()
             else:
-                path.write_bytes(data)
-        for rel in kept:
-            path = stage / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            dirs.add(path.parent)
-            shutil.copy2(source / rel, path, follow_symlinks=False)
-            if durable and not path.is_symlink():
-                _fsync_file(path)
-        if durable:
-            _write_durably(stage / MANIFEST, manifest)
-            for folder in sorted(dirs, key=lambda p: len(p.parts), reverse=True):
-                _fsync_dir(folder)
-        else:
-            (stage / MANIFEST).write_bytes(manifest)
+                (stage / MANIFEST).write_bytes(manifest)
 
     def _swap(self, stage: Path, target: Path, edition_id: str, durable: bool
               ) -> Literal["new", "replaced"]:

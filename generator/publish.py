@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain
 
@@ -75,7 +76,10 @@ def iter_derived_files(outbox: Outbox, ledger: Ledger, ctx: RenderContext, now: 
     if settings.channels.social:
         from generator.channels.social.bulk import bulk_files
 
-        upcoming = [e for e in ledger.iter_entries() if not is_public(e, now)]
+        # Bulk files read each edition's own bulk.json; the ledger's feed items (both
+        # languages' article and help HTML, tens of KB a week) are dropped as the rows
+        # stream past, or a long backfill's publish would hold them all at once.
+        upcoming = [replace(e, item={}) for e in ledger.iter_entries() if not is_public(e, now)]
         for code in settings.locales:
             view = settings.for_locale(code)
             for rel, data in bulk_files(outbox, upcoming, view, now).items():

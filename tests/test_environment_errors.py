@@ -235,16 +235,25 @@ def test_a_disk_that_fills_mid_backfill_keeps_every_edition_whole(built: Path,
 def test_injected_enospc_mid_backfill_keeps_every_edition_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
     project = load_project(copy_site(tmp_path / "site"))
-    real = outbox_module._write_durably
+    real_file, real_edition = outbox_module._write_durably, outbox_module._written
     calls = {"n": 0}
 
-    def filling(path: Path, data: bytes) -> None:
+    def count(path: Path) -> None:
         calls["n"] += 1
         if calls["n"] >= fail_at:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data)
 
+    def filling(path: Path, data: bytes) -> None:
+        count(path)
+        real_file(path, data)
+
+    def filling_edition(path: Path, data: bytes) -> int:
+        count(path)
+        return real_edition(path, data)
+
+    # outbox-level files are written by one, edition files (synced later) by the other
     monkeypatch.setattr(outbox_module, "_write_durably", filling)
+    monkeypatch.setattr(outbox_module, "_written", filling_edition)
     weeks = list(week_range(IsoWeek.parse("2026-W45"), IsoWeek.parse("2026-W50")))
     with pytest.raises(CannotWrite) as caught:
         build_weeks(project, weeks, now=NOW)

@@ -57,15 +57,15 @@ def test_a_failure_mid_write_leaves_no_folder_and_no_debris(
 ) -> None:
     box = Outbox(tmp_path / "outbox")
     calls = {"n": 0}
-    real = outbox_module._write_durably
+    real = outbox_module._written
 
-    def failing(path: Path, data: bytes) -> None:
+    def failing(path: Path, data: bytes) -> int:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(28, "No space left on device")
-        real(path, data)
+        return real(path, data)
 
-    monkeypatch.setattr(outbox_module, "_write_durably", failing)
+    monkeypatch.setattr(outbox_module, "_written", failing)
     with pytest.raises(CannotWrite) as caught:
         box.write_edition("2026-W48", {"a.txt": b"a", "b.txt": b"b"}, b"{}\n")
     assert caught.value.exit_code == 4

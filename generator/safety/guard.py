@@ -16,8 +16,10 @@ exact text, so they never switch a rule off and never reach another title's edit
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from generator.catalogue import Catalogue
@@ -46,8 +48,14 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
     findings: set[Finding] = set()
     allowed: set[RuleException] = set()
     by_place: dict[str, list[Text]] = {}
+    rendered = _rendered_results(book)
+    keys: dict[int, TextKey] = {}
     for text in texts:
-        known = book.owned_results.get(text) if text.owner else None
+        if text.owner:
+            known = book.owned_results.get(text)
+        else:
+            key = keys[id(text)] = rendered.key(text, titles)
+            known = rendered.get(key)
         if known is not None:
             findings.update(known[0])
             allowed.update(known[1])
@@ -59,13 +67,76 @@ def check_texts(texts: Iterable[Text], book: RuleBook, shown: Iterable[str] = ()
             found: set[Finding] = set()
             excused: set[RuleException] = set()
             _check_text(text, matches, book, titles, found, excused)
+            result = (frozenset(found), frozenset(excused))
             if text.owner:  # a catalogue text: its findings hold for every edition
-                book.owned_results[text] = (frozenset(found), frozenset(excused))
+                book.owned_results[text] = result
+            else:  # a rendered text: the same for the same titles shown
+                rendered.put(keys[id(text)], result)
             findings |= found
             allowed |= excused
     if used is not None:
         used.update(allowed)
     return sorted(findings)
+
+
+Results = tuple[frozenset[Finding], frozenset[RuleException]]
+TextKey = tuple[str, str, str, str, str, object, frozenset[str]]
+
+
+class _Rendered:
+    """Findings of rendered texts already checked with one rule book.
+
+    A text's findings depend only on the text (its words, file and lines), the rule book
+    and the titles whose exceptions apply; the same text recurs in every build of a week
+    and, for footers and posts, across weeks, so each distinct one is checked once.
+    Keys copy the text's fields (a Text would hold its large views), its line anchors
+    packed; short texts are kept up to ``CHARACTERS`` in all, long ones (whole pages,
+    new every week) only the last ``LONG``."""
+
+    CHARACTERS = 400_000
+    LONG = 32
+    LONG_TEXT = 2_000
+
+    def __init__(self, book: RuleBook) -> None:
+        self.book = book
+        self.short: dict[TextKey, Results] = {}
+        self.long: dict[TextKey, Results] = {}
+        self.held = 0
+
+    @staticmethod
+    def key(text: Text, titles: frozenset[str]) -> TextKey:
+        anchors = text.anchors
+        packed: object = (anchors if len(anchors) < 4
+                          else array("q", chain.from_iterable(anchors)).tobytes())
+        return (text.artifact, text.where, text.place, text.locale, text.body, packed, titles)
+
+    def get(self, key: TextKey) -> Results | None:
+        return (self.long if len(key[4]) > self.LONG_TEXT else self.short).get(key)
+
+    def put(self, key: TextKey, result: Results) -> None:
+        size = len(key[4])
+        if size > self.LONG_TEXT:
+            if len(self.long) >= self.LONG:
+                del self.long[next(iter(self.long))]
+            self.long[key] = result
+            return
+        if self.held + size > self.CHARACTERS:
+            self.short.clear()
+            self.held = 0
+        self.short[key] = result
+        self.held += size
+
+
+_rendered: dict[int, _Rendered] = {}
+
+
+def _rendered_results(book: RuleBook) -> _Rendered:
+    kept = _rendered.get(id(book))
+    if kept is None or kept.book is not book:
+        if len(_rendered) >= 4:
+            _rendered.clear()
+        kept = _rendered[id(book)] = _Rendered(book)
+    return kept
 
 
 _SEPARATOR = "\x00"
@@ -76,6 +147,10 @@ at each seam as they do at the ends of a single text."""
 
 _MATCHES_KEPT = 20_000
 """Distinct texts whose matches a rule book remembers (a 520-week backfill sees fewer)."""
+_LONG_VIEW = 2_000
+"""Longer texts (whole pages, new every week) are searched without being remembered:
+thousands of them would hold a long backfill's worth of pages in memory. A page seen
+again is caught earlier, by the rendered-text results."""
 
 Matches = dict[str, dict[str, tuple[tuple[int, int], ...]]]
 
@@ -89,15 +164,18 @@ def _matches(book: RuleBook, place: str, group: list[Text]) -> Matches:
     views = dict.fromkeys(view.text for text in group for view in text.views)
     if len(cache) > _MATCHES_KEPT:
         cache.clear()
-    new = [v for v in views if (place, v) not in cache]
+    found = {v: hit for v in views if (hit := cache.get((place, v))) is not None}
+    new = [v for v in views if v not in found]
     if new:
         rules = book.rules_for(place)
         joined = _SEPARATOR.join(new)
         present = [rule for rule in rules if rule.regex.search(joined)] if rules else []
         for view in new:
-            cache[(place, view)] = tuple(
+            found[view] = tuple(
                 (rule.id, spans) for rule in present if (spans := tuple(rule.spans(view))))
-    return {view: dict(cache[(place, view)]) for view in views}
+            if len(view) <= _LONG_VIEW:
+                cache[(place, view)] = found[view]
+    return {view: dict(found[view]) for view in views}
 
 
 def _check_text(text: Text, matches: Matches, book: RuleBook, titles: frozenset[str],

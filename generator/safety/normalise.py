@@ -28,6 +28,8 @@ finding quotes what the editor wrote and points at its line.
 from __future__ import annotations
 
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,9 +86,11 @@ class Normalised:
     """A normalised text and, for each of its characters, the original span it came from."""
 
     text: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
-    """None for both: the text is unchanged (offsets map to themselves)."""
+    starts: Sequence[int] | None = None
+    ends: Sequence[int] | None = None
+    """None for both: the text is unchanged (offsets map to themselves). Kept as arrays
+    of machine integers: a page's offsets as tuples of Python ints take nine times the
+    memory, and a build keeps the views of the texts it has checked."""
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that ``text[start:end]`` came from."""
@@ -141,7 +145,7 @@ def normalise(text: str, *, drop_breakless: bool = False) -> Normalised:
     result = "".join(out)
     if result == text:
         return Normalised(text)
-    return Normalised(result, tuple(starts), tuple(ends))
+    return Normalised(result, array("i", starts), array("i", ends))
 
 
 def _convert(text: str, lo: int, hi: int, drop_breakless: bool, out: list[str],

@@ -13,7 +13,6 @@ neither trigger a rule nor glue two words together.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -29,16 +28,12 @@ import regex
 from pydantic import BaseModel
 
 from generator.catalogue import Catalogue
-from generator.safety.normalise import Normalised, has_breakless_space, invisible, normalise
+from generator.safety.masking import prepared
+from generator.safety.normalise import Normalised, invisible
 from generator.schema import LOCALES, SLUG_PATTERN
 from generator.yamlsource import PathKey, YamlDoc, display_path, format_path, load_yaml
 
 _INVISIBLE = regex.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
-_LINK = re.compile(r"(?:https?|mailto|ftp|tel):[^\s<>\"']+|www\.[^\s<>\"']+")
-_AT_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
-_LOCAL_PART = re.compile(r"[\w.+-]+\Z")
-"""An e-mail address is found from its ``@`` outwards: trying ``local@domain`` at every
-word of a page costs more than the rest of the masking together."""
 _SLUG = regex.compile(SLUG_PATTERN)
 _MARKUP = regex.compile(r"<[A-Za-z!/][^>]*>")
 _BLOCK = frozenset({
@@ -99,17 +94,13 @@ class Text:
     @cached_property
     def masked(self) -> str:
         """``body`` with every URL and e-mail address blanked (same length, same lines)."""
-        return blank_links(self.body)
+        return prepared(self.body)[0]
 
     @cached_property
     def views(self) -> tuple[Normalised, ...]:
         """What rules match: the normalised text, and a second view without no-break
         spaces when there are any (one may split a word as easily as join two)."""
-        masked = self.masked
-        first = normalise(masked)
-        if has_breakless_space(masked):
-            return first, normalise(masked, drop_breakless=True)
-        return (first,)
+        return prepared(self.body)[1]
 
     def quote(self, start: int, end: int) -> str:
         """``body[start:end]`` on one line, with invisible characters made visible."""
@@ -121,26 +112,6 @@ class Text:
         lo, hi = max(0, start - width), min(len(self.body), end + width)
         text = " ".join(self.masked[lo:hi].split())
         return ("…" if lo else "") + text + ("…" if hi < len(self.body) else "")
-
-
-def blank_links(text: str) -> str:
-    """``text`` with every URL and e-mail address replaced by as many spaces."""
-    spans = [m.span() for m in _LINK.finditer(text)]
-    if "@" in text:
-        for m in _AT_DOMAIN.finditer(text):
-            local = _LOCAL_PART.search(text, max(0, m.start() - 256), m.start())
-            if local:
-                spans.append((local.start(), m.end()))
-    if not spans:
-        return text
-    pieces, cursor = [], 0
-    for start, end in sorted(spans):
-        start = max(start, cursor)
-        if end > start:
-            pieces += [text[cursor:start], " " * (end - start)]
-            cursor = end
-    pieces.append(text[cursor:])
-    return "".join(pieces)
 
 
 def _folded_line(source: tuple[str, ...], line: int, body: str, offset: int) -> int:
@@ -228,10 +199,12 @@ def html_text(artifact: str, markup: str, place: str, where: str = "", base_line
     return Text(artifact, where, place, "", body, anchors)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _visible(markup: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Visible text and anchors of ``markup`` from line 1; cached because an edition
-    carries the same HTML twice (email.html in the ESP import, the article in item.json)."""
+    carries the same HTML twice (email.html in the ESP import, the article in item.json),
+    and each language's help block is the same every week (sixteen: an edition in two
+    languages parses about six documents, so both help blocks stay from week to week)."""
     parser = _Visible()
     parser.feed(markup)
     parser.close()
@@ -294,8 +267,31 @@ def eml_texts(artifact: str, data: bytes) -> list[Text]:
     return [Text(artifact, "Subject", "email", "", str(subject), ((0, line),))]
 
 
+_FILE_BYTES = 400_000
+"""Rendered text files remembered with their texts: an edition in two languages (about
+300 KB, with the views of its long texts a few megabytes)."""
+_file_texts: dict[tuple[str, bytes], tuple[Text, ...]] = {}
+_file_held = [0]
+
+
 def artifact_texts(rel: str, data: bytes) -> list[Text]:
-    """Every piece of visible text in one rendered file (nothing for binary files)."""
+    """Every piece of visible text in one rendered file (nothing for binary files).
+
+    A file seen before with the same path and bytes gives back the same Text objects
+    (their views already worked out): the same files recur, whole, from week to week."""
+    found = _file_texts.get((rel, data))
+    if found is None:
+        found = tuple(_artifact_texts(rel, data))
+        if found and len(data) <= _FILE_BYTES:
+            if _file_held[0] + len(data) > _FILE_BYTES:
+                _file_texts.clear()
+                _file_held[0] = 0
+            _file_texts[(rel, data)] = found
+            _file_held[0] += len(data)
+    return list(found)
+
+
+def _artifact_texts(rel: str, data: bytes) -> list[Text]:
     place = place_of(rel)
     if rel.endswith(".eml"):
         return eml_texts(rel, data)

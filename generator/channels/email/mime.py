@@ -28,7 +28,7 @@ from datetime import datetime
 from email import policy as email_policy
 from email.errors import MessageError
 from email.header import Header
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesHeaderParser
 from email.policy import EmailPolicy
@@ -49,6 +49,42 @@ WORD_JOINER = "\u2060"
 
 class Prefolded(str):
     """A header value already encoded and folded (lines joined by LF); written verbatim."""
+
+
+class KeptHeaders(HeaderRegistry):
+    """The standard header classes; a (name, value) parsed again is kept, parsed once
+    per process from then on.
+
+    Parsing a header value is most of the cost of writing and reading back a message,
+    and most headers (From, To, the List-* set, every part's Content-Type) are the same
+    every week. Header objects are immutable strings with their parse tree, which
+    folding only reads, so one object serves every message. A parse tree is large
+    (kilobytes), so only values seen twice are kept (not each week's Date or Subject),
+    and at most ``KEPT`` of them."""
+
+    KEPT = 64
+    SEEN = 4_096
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], BaseHeader] = {}
+        self.seen: set[tuple[str, str]] = set()
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        key = (name, value)
+        found = self.kept.get(key)
+        if found is not None:
+            return found
+        header: BaseHeader = super().__call__(name, value)
+        if key in self.seen:
+            if len(self.kept) >= self.KEPT:
+                self.kept.clear()
+            self.kept[key] = header
+        else:
+            if len(self.seen) >= self.SEEN:
+                self.seen.clear()
+            self.seen.add(key)
+        return header
 
 
 class MailPolicy(EmailPolicy):
@@ -72,7 +108,9 @@ class MailPolicy(EmailPolicy):
         return self
 
 
-POLICY = MailPolicy(linesep="\r\n", refold_source="none")
+POLICY = MailPolicy(linesep="\r\n", refold_source="none", header_factory=KeptHeaders())
+READ_BACK = email_policy.default.clone(header_factory=KeptHeaders())
+"""Python's default policy, for reading our bytes back as a mail client would."""
 
 
 def header_text(value: str) -> str:
@@ -266,7 +304,7 @@ def _same_mailbox(got: Address, want: Address) -> bool:
 
 def _verify(data: bytes, items: list[HeaderItem]) -> None:
     """Parse the bytes back: exactly our headers, in order, each once, with our values."""
-    parsed = BytesHeaderParser(policy=email_policy.default).parsebytes(data)
+    parsed = BytesHeaderParser(policy=READ_BACK).parsebytes(data)
     expected = [item.name.lower() for item in items] + ["content-type"]
     found = [name.lower() for name in parsed]
     if found != expected:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from jinja2 import Template
@@ -178,6 +178,10 @@ class Composer:
     template: Template
     cw: str | None
     link: str
+    texts: dict[tuple[Variant, int, int, str, bool], str] = field(
+        default_factory=dict, compare=False, repr=False)
+    """Texts rendered so far: fitting a thread tries the same variant and part again."""
+    counts: dict[str, Count] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def native_cw(self) -> str | None:
@@ -186,9 +190,17 @@ class Composer:
     def text(self, variant: Variant, part: int = 1, total: int = 1, continuation: str = "",
              show_link: bool | None = None) -> str:
         """The post's text; the link goes in part 1, or in the last part once moved."""
-        copy = self.copy
         if show_link is None:
             show_link = part == total if variant.link_moved else part == 1
+        key = (replace(variant, step=""), part, total, continuation, show_link)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = self._render(variant, part, total, continuation, show_link)
+        return text
+
+    def _render(self, variant: Variant, part: int, total: int, continuation: str,
+                show_link: bool) -> str:
+        copy = self.copy
         feature = copy.feature if variant.title_ko else replace(copy.feature, title_ko=None)
         awareness = None if variant.awareness_moved else (
             copy.tagline_short if variant.short_tagline else copy.tagline)
@@ -208,8 +220,12 @@ class Composer:
 
     def measure(self, text: str) -> Count:
         """The platform's count; a native CW must also fit as a first line (bulk files)."""
-        native = self.native_cw
-        return count(f"{native}\n{text}" if native else text, self.rule)
+        found = self.counts.get(text)
+        if found is None:
+            native = self.native_cw
+            found = self.counts[text] = count(f"{native}\n{text}" if native else text,
+                                              self.rule)
+        return found
 
     def what(self, part: int = 1, total: int = 1) -> str:
         which = "post" if total == 1 else f"part {part}/{total}"

@@ -17,7 +17,6 @@ and over hostile strings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 SCALE = 100
 DEFAULT_WEIGHT = 200
@@ -74,15 +73,22 @@ def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= at < end for start, end in spans)
 
 
-def _weights(text: str, spans: list[tuple[int, int]]) -> Iterator[int]:
-    at = 0
+_HEAVY = re.compile("[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in RANGES) + "]")
+"""A code point outside the v3 ranges: it weighs two characters."""
+
+
+def _weight(text: str, spans: list[tuple[int, int]]) -> int:
+    """Outside links, each code point weighs ``SCALE`` and one outside the ranges twice
+    that; each link ``URL_WEIGHT``. (Counting the heavy ones with one regex scan instead
+    of weighing each character in Python: the sum is the same.)"""
+    total, at = 0, 0
     for start, end in [*spans, (len(text), len(text))]:
-        for char in text[at:start]:
-            point = ord(char)
-            yield SCALE if any(lo <= point <= hi for lo, hi in RANGES) else DEFAULT_WEIGHT
+        gap = text[at:start]
+        total += SCALE * len(gap) + (DEFAULT_WEIGHT - SCALE) * len(_HEAVY.findall(gap))
         if end > start:
-            yield URL_WEIGHT
+            total += URL_WEIGHT
         at = end
+    return total
 
 
 def weighted_length(text: str) -> int | None:
@@ -94,7 +100,7 @@ def weighted_length(text: str) -> int | None:
     spans = links(text, bare=True)
     if spans is None:
         return None
-    return sum(_weights(text, spans)) // SCALE
+    return _weight(text, spans) // SCALE
 
 
 def has_invalid_characters(text: str) -> bool:
