@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -135,6 +136,10 @@ def _whole_suite(config: pytest.Config) -> bool:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Unused golden files fail a whole-suite run: they would otherwise rot unseen."""
     config = session.config
+    worker_output = getattr(config, "workeroutput", None)
+    if worker_output is not None:  # a parallel worker: the controller checks the union
+        worker_output["goldens_used"] = sorted(str(p) for p in _used_goldens)
+        return
     if config.getoption("--update-goldens") or exitstatus != 0 or not _whole_suite(config):
         return
     unused = sorted(
@@ -176,3 +181,9 @@ def mindreel(
 @pytest.fixture
 def cli() -> Iterator[Callable[..., subprocess.CompletedProcess[str]]]:
     yield mindreel
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """With ``-n``, each worker reports the golden files its tests compared."""
+    _used_goldens.update(Path(p) for p in node.workeroutput.get("goldens_used", ()))
