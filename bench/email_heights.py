@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests import email_layout as layout
+from tests.browser import launched
 
 
 def main() -> None:
@@ -25,11 +26,7 @@ def main() -> None:
     parser.add_argument("--shots", type=Path, help="save screenshots of the tallest email here")
     parser.add_argument("--week", help="screenshot this edition instead of the tallest")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(layout.CHROMIUM),
-                                             args=layout.CHROMIUM_ARGS)
+    with tempfile.TemporaryDirectory() as tmp, launched() as browser:
         schedule = layout.bundled_site(Path(tmp))
         emails = {e.id: (e.feature_id, layout.email_html(e, ctx))
                   for e, ctx in layout.year_of_editions(schedule, weeks=args.weeks)}
@@ -64,7 +61,6 @@ def main() -> None:
                     page.screenshot(path=str(path), full_page=True)
                     page.context.close()
                     print(f"wrote {path}")
-        browser.close()
 
 
 if __name__ == "__main__":

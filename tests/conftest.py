@@ -10,6 +10,7 @@ Regenerate them with ``pytest --update-goldens`` (never done automatically, neve
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,18 @@ def public_by(last: str) -> datetime:
     seoul = ZoneInfo("Asia/Seoul")
     send = IsoWeek.parse(last).send_at("mon", datetime(2000, 1, 1, 9).time(), seoul)
     return max(NOW, send)
+
+
+def bundled_schedule(folder: Path, locales: str = "[en, ko]") -> Path:
+    """A schedule.yaml in ``folder`` for the bundled catalogue and templates (read where
+    they are, never copied) with the given ``locales``; returns its path."""
+    text = (REPO / "schedule.yaml").read_text("utf-8")
+    text = re.sub(r"(?m)^locales: .*$", f"locales: {locales}", text)
+    text = text.replace("data: data", f"data: {REPO / 'data'}").replace(
+        "templates: templates", f"templates: {REPO / 'templates'}")
+    schedule = folder / "schedule.yaml"
+    schedule.write_text(text, "utf-8")
+    return schedule
 
 
 def copy_site(dest: Path, extra_yaml: str = "") -> Path:

@@ -21,9 +21,6 @@ from generator.project import load_project
 from generator.weeks import IsoWeek
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--no-first-run"]
 FIRST_WEEK = IsoWeek.parse("2026-W49")
 
 BUDGET_PX = {375: 4500, 600: 3400}

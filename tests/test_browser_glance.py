@@ -12,19 +12,16 @@ from typing import Any
 import pytest
 
 from generator.review import REVIEW_FILE
+from tests.browser import CHROMIUM, MISSING, launched
 from tests.conftest import copy_site
-from tests.test_browser_review import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, open_page
+from tests.test_browser_review import ARTIFACTS, open_page
 from tests.test_review import build
 
 MAX_HEIGHT = 6000
 FOUR = ("2026-W48", "2026-W49", "2026-W50", "2026-W51")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)]
+pytest.importorskip("playwright.sync_api")
 
 KOREAN_BREAKS = """() => {
   // Every line break that falls between two Hangul syllables of one word.
@@ -63,12 +60,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 def _context(browser: Any, width: int) -> Any:

@@ -9,7 +9,6 @@ test-artifacts/review-languages-*.png to look at).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,17 +20,14 @@ from generator.build import build_weeks
 from generator.project import load_project
 from generator.review import REVIEW_FILE
 from generator.weeks import IsoWeek, week_range
-from tests.conftest import BUNDLED_NOW_TEXT, REPO
+from tests.browser import CHROMIUM, MISSING, launched
+from tests.conftest import BUNDLED_NOW_TEXT, bundled_schedule
 from tests.test_browser_glance import KOREAN_BREAKS, MAX_HEIGHT
-from tests.test_browser_review import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, open_page
+from tests.test_browser_review import ARTIFACTS, open_page
 from tests.test_review_languages import build
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)]
+pytest.importorskip("playwright.sync_api")
 
 PARTS = "#edition-{week} div.lang-part[data-lang={lang}]"
 EOJEOL_BREAKS = """() => {
@@ -82,13 +78,7 @@ def fixture_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled catalogue, W49 latest and W50..W52 upcoming, in both languages."""
-    folder = tmp_path_factory.mktemp("languages-bundled")
-    text = (REPO / "schedule.yaml").read_text("utf-8")
-    text = re.sub(r"(?m)^locales: .*$", "locales: [en, ko]", text)
-    text = text.replace("data: data", f"data: {REPO / 'data'}").replace(
-        "templates: templates", f"templates: {REPO / 'templates'}")
-    (folder / "schedule.yaml").write_text(text, "utf-8")
-    project = load_project(folder / "schedule.yaml")
+    project = load_project(bundled_schedule(tmp_path_factory.mktemp("languages-bundled")))
     weeks = list(week_range(IsoWeek.parse("2026-W49"), IsoWeek.parse("2026-W52")))
     build_weeks(project, weeks, now=datetime.fromisoformat(BUNDLED_NOW_TEXT), durable=False)
     return project.config.outbox
@@ -96,12 +86,8 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture

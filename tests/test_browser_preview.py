@@ -12,26 +12,19 @@ import pytest
 
 from generator.commands.preview_live import STATE_PATH
 from generator.review import REVIEW_FILE
-from tests.test_browser_review import CHROMIUM, CHROMIUM_ARGS, Console
+from tests.browser import CHROMIUM, MISSING, launched
+from tests.test_browser_review import Console
 from tests.test_preview import stop
 from tests.test_preview_live import REBUILD_WITHIN, edit, own_site, running
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)]
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 def test_the_open_page_reloads_after_a_rebuild_and_shows_a_failed_one(

@@ -18,17 +18,11 @@ from generator.channels.email.html import contrast_ratio
 from generator.edition import Edition
 from generator.project import Project
 from tests import email_layout as layout
+from tests.browser import CHROMIUM, MISSING, launched
 from tests.conftest import GOLDEN_EDITIONS, edition_of
 
-CHROMIUM = layout.CHROMIUM
-CHROMIUM_ARGS = layout.CHROMIUM_ARGS
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)]
+pytest.importorskip("playwright.sync_api")
 
 # Every element with its own text: its computed colour and the first opaque background
 # found walking up the tree.
@@ -53,12 +47,8 @@ COLOURS_JS = """
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched() as chromium:
+        yield chromium
 
 
 def load(browser: Any, html: str, width: int, scheme: str) -> tuple[Any, list[str]]:

@@ -30,7 +30,7 @@ from generator.channels.cards.layout import Block, Box, Overflow, fit, wrap
 from generator.channels.social.rules import packaged_rules
 from generator.project import load_project
 from generator.weeks import IsoWeek, week_range
-from tests.conftest import BUNDLED_NOW_TEXT, REPO
+from tests.conftest import BUNDLED_NOW_TEXT, bundled_schedule
 
 BASE = "https://mindreel.example.org"
 WEEKS = ("2026-W49", "2026-W50", "2026-W51")
@@ -40,13 +40,7 @@ CARD_URL = re.compile(r"https://mindreel\.example\.org/[^\s\"'<>,]*?/cards/[a-z]
 
 @pytest.fixture(scope="module")
 def outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("korean-cards")
-    text = (REPO / "schedule.yaml").read_text("utf-8")
-    text = re.sub(r"(?m)^locales: .*$", "locales: [en, ko]", text)
-    text = text.replace("data: data", f"data: {REPO / 'data'}").replace(
-        "templates: templates", f"templates: {REPO / 'templates'}")
-    (folder / "schedule.yaml").write_text(text, "utf-8")
-    project = load_project(folder / "schedule.yaml")
+    project = load_project(bundled_schedule(tmp_path_factory.mktemp("korean-cards")))
     weeks = list(week_range(IsoWeek.parse(WEEKS[0]), IsoWeek.parse(WEEKS[-1])))
     build_weeks(project, weeks, now=datetime.fromisoformat(BUNDLED_NOW_TEXT), durable=False)
     return project.config.outbox

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import re
-import shutil
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -24,7 +23,7 @@ import yaml
 from generator.channels.social.count import count
 from generator.channels.social.rules import platform_rules
 from generator.config import SocialSettings
-from tests.conftest import FIXTURE_SITE, GOLDEN, REPO, copy_site, mindreel
+from tests.conftest import FIXTURE_SITE, GOLDEN, REPO, bundled_schedule, copy_site, mindreel
 
 LATER = "2027-02-10T10:00:00+09:00"
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
@@ -37,14 +36,7 @@ URL = re.compile(r"(?:https?://|mailto:|tel:|sms:)\S+|\S+@\S+\.\w+"
 def twelve_weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Twelve weeks of the bundled catalogue in English and Korean."""
     root = tmp_path_factory.mktemp("korean")
-    for name in ("schedule.yaml",):
-        shutil.copy(REPO / name, root / name)
-    schedule = root / "schedule.yaml"
-    text = schedule.read_text("utf-8")
-    text = re.sub(r"(?m)^locales: .*$", "locales: [en, ko]", text)
-    text = text.replace("data: data", f"data: {REPO / 'data'}").replace(
-        "templates: templates", f"templates: {REPO / 'templates'}")
-    schedule.write_text(text, "utf-8")
+    bundled_schedule(root)
     result = mindreel("build", "--from", "2026-W47", "--to", "2027-W05", cwd=root, now=LATER)
     assert result.returncode == 0, result.stderr
     return root / "outbox"
