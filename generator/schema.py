@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import regex
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from generator.errors import BadInput, Problem
+from generator.errors import BadInput, ChannelError, Problem
 from generator.yamlsource import PathKey, YamlDoc, display_path, format_path, load_yaml
 
 LOCALES = ("en", "ko")
@@ -102,12 +102,14 @@ LocalText = Annotated[dict[str, Text], AfterValidator(_localized)]
 LocalLine = Annotated[dict[str, Line], AfterValidator(_localized)]
 
 
-class MissingLocale(LookupError):
+class MissingLocale(ChannelError, LookupError):
     """Text asked for in a locale the catalogue does not hold.
 
     Loading the project refuses a catalogue that lacks a locale ``locales`` lists
-    (``generator.locale_text``), so meeting this while rendering is a programming error:
-    there is no fallback to English, which would put English into a Korean edition.
+    (``generator.locale_text``), so meeting this while rendering means that check missed
+    a field: there is no fallback to English, which would put English into a Korean
+    edition. It is still the catalogue that must change, so the user sees one line and
+    exit 2 (``ChannelError``), not a traceback, and nothing is written.
     """
 
 
@@ -117,8 +119,10 @@ def pick_locale(text: Mapping[str, str], locale: str) -> str:
     try:
         return text[locale]
     except KeyError:
-        raise MissingLocale(f"no {locale!r} text in {dict(text)!r}; loading the project "
-                            "should have refused it") from None
+        known = next(iter(text.values()), "")
+        known = known if len(known) <= 60 else known[:59] + "…"
+        raise MissingLocale(f"no {locale} text for {known!r} (the text in "
+                            f"{', '.join(text)}); write it in the catalogue") from None
 
 
 class Strict(BaseModel):

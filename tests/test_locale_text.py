@@ -20,7 +20,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.errors import BadInput
+from generator.errors import BadInput, ChannelError
 from generator.project import load_project
 from generator.schema import MissingLocale, pick_locale
 from generator.yamlsource import format_path
@@ -81,8 +81,16 @@ def test_an_english_only_site_needs_no_korean(tmp_path: Path) -> None:
 def test_reading_a_locale_the_catalogue_lacks_is_an_error() -> None:
     assert pick_locale({"en": "Hope", "ko": "희망"}, "ko") == "희망"
     assert pick_locale({"en": "Hope"}, "en") == "Hope"
-    with pytest.raises(MissingLocale):
+    with pytest.raises(MissingLocale) as caught:
         pick_locale({"en": "Hope"}, "ko")
+    # Should the loading check ever miss a field, the user still gets one line, exit 2,
+    # naming the text, and the build writes nothing (a ChannelError, like a post that
+    # cannot fit).
+    assert isinstance(caught.value, ChannelError)
+    assert caught.value.exit_code == 2
+    assert caught.value.report() == (
+        "no ko text for 'Hope' (the text in en); write it in the catalogue\n"
+        "bad input: change the catalogue text it names; nothing was written")
 
 
 # --- every missing text, exactly ------------------------------------------------------
