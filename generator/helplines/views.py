@@ -45,6 +45,11 @@ class HelplineView:
     verified: date
     short: str
     note: str | None
+    said_in_name: ContactView | None = None
+    """In Korean, the call whose number the line's name already holds ("자살예방상담전화
+    109"): every block makes the name that call's tap link and does not say the number
+    again. English names keep their numbers in the list ("Youth Counselling Line 1388:
+    call 1388"), so in English this is None."""
 
     @property
     def numbers(self) -> tuple[ContactView, ...]:
@@ -52,14 +57,11 @@ class HelplineView:
         return tuple(c for c in self.contacts if c.is_number)
 
     @property
-    def named_call(self) -> ContactView | None:
-        """The call whose number the line's name already holds ("자살예방상담전화 109"),
-        so a block can make the name the tap-to-call link instead of saying it twice."""
-        for contact in self.contacts:
-            if contact.kind == "call" and contact.href and not contact.note and re.search(
-                    rf"(?<!\d){re.escape(contact.value)}(?!\d)", self.name):
-                return contact
-        return None
+    def contacts_after_name(self) -> tuple[ContactView, ...]:
+        """The contacts a block lists after the line's name: all but ``said_in_name``."""
+        if self.said_in_name is None:
+            return self.contacts
+        return tuple(c for c in self.contacts if c is not self.said_in_name)
 
 
 @dataclass(frozen=True)
@@ -109,21 +111,33 @@ def display_name(name: str, own_name: str | None) -> str:
     return f"{name}({own_name})"
 
 
+def _call_in_name(name: str, contacts: tuple[ContactView, ...]) -> ContactView | None:
+    """The call (no note of its own) whose number stands whole in ``name``."""
+    for contact in contacts:
+        if contact.kind == "call" and contact.href and not contact.note and re.search(
+                rf"(?<!\d){re.escape(contact.value)}(?!\d)", name):
+            return contact
+    return None
+
+
 def helpline_view(line: Helpline, locale: str) -> HelplineView:
+    name = display_name(pick_locale(line.name, locale), line.own_name)
+    contacts = tuple(
+        ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None,
+                    contact_href(c.kind, c.value, c.dial, c.keyword), c.keyword)
+        for c in line.contacts
+    )
     return HelplineView(
         id=line.id,
-        name=display_name(pick_locale(line.name, locale), line.own_name),
-        contacts=tuple(
-            ContactView(c.kind, c.value, pick_locale(c.note, locale) if c.note else None,
-                        contact_href(c.kind, c.value, c.dial, c.keyword), c.keyword)
-            for c in line.contacts
-        ),
+        name=name,
+        contacts=contacts,
         hours=pick_locale(line.hours, locale),
         languages=tuple(line.languages),
         website=line.website,
         verified=line.verified,
         short=pick_locale(line.short, locale),
         note=pick_locale(line.note, locale) if line.note else None,
+        said_in_name=_call_in_name(name, contacts) if locale == "ko" else None,
     )
 
 

@@ -172,19 +172,12 @@ class Copy:
             return self.label("standard_kr")
         return None
 
-    def shown(self, line: HelplineView) -> tuple[ContactView, ...]:
-        """A line's contacts as the block lists them: in Korean, without a call to the
-        number its name already holds (the name itself is the tap-to-call link)."""
-        if self.locale != "ko" or line.named_call is None:
-            return line.contacts
-        return tuple(c for c in line.contacts if c is not line.named_call)
-
     def contacts(self, line: HelplineView) -> str:
         """Every contact of a line as plain text (the text part). In Korean a number the
         line's name already holds is not said again ("자살예방상담전화 109", not
         "자살예방상담전화 109: 전화 109")."""
         parts = []
-        for contact in self.shown(line):
+        for contact in line.contacts_after_name:
             phrase = self.contact(contact)
             parts.append(f"{phrase} ({contact.note})" if contact.note else phrase)
         return " · ".join(parts)
@@ -226,7 +219,7 @@ class Copy:
     def compact(self, line: HelplineView) -> tuple[ContactView, ...]:
         """The numbers a compact line shows: the first of each kind (call, text, ...)."""
         seen: dict[str, ContactView] = {}
-        for contact in (c for c in self.shown(line) if c.is_number):
+        for contact in (c for c in line.contacts_after_name if c.is_number):
             if contact.kind == "whatsapp" and seen:
                 continue
             seen.setdefault(contact.kind, contact)

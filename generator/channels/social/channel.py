@@ -144,11 +144,8 @@ def edition_copy(edition: Edition) -> Copy:
                 tags.append(camel_hashtag(tag))
     region = edition.primary_region
     line = region.primary
-    contacts = line.contacts
-    if locale == "ko" and line.named_call is not None:  # "자살예방상담전화 109", said once
-        contacts = tuple(c for c in contacts if c is not line.named_call)
-    help_copy = HelpCopy(False, line.short, region.name, line.name, contacts, line.hours,
-                         region.emergency)
+    help_copy = HelpCopy(False, line.short, region.name, line.name, line.contacts_after_name,
+                         line.hours, region.emergency)
     notes = tuple(note.short or note.label for note in edition.content_notes)
     return Copy(edition.site.title, feature, theme.tagline, theme.tagline_short, details,
                 tuple(tags), help_copy, notes)
