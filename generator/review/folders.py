@@ -17,6 +17,7 @@ from email.policy import default as default_policy
 from pathlib import Path
 from typing import Any
 
+from generator.channels.social.count import Measure
 from generator.ledger import LedgerEntry
 from generator.locales import TRANSLATIONS, prefix
 from generator.manifest import MANIFEST
@@ -24,7 +25,6 @@ from generator.review.model import (
     CardView,
     EditionView,
     LanguageView,
-    Measure,
     PlatformView,
     PostView,
     Status,

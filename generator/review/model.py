@@ -14,23 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from generator.channels.social.count import Measure
+
 Status = Literal["latest", "upcoming"]
 
 IMAGE_REQUIRED = frozenset({"instagram"})
 """Platforms that take no text-only post: without an image the post cannot go out."""
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One count against one limit, as the social channel measured it."""
-
-    unit: str
-    count: int
-    limit: int
-
-    @property
-    def over(self) -> bool:
-        return self.count > self.limit
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,10 @@ class Measure:
     def fits(self) -> bool:
         return self.count <= self.limit
 
+    @property
+    def over(self) -> bool:
+        return not self.fits
+
     def __str__(self) -> str:
         return f"{self.count}/{self.limit} {self.unit}"
 
