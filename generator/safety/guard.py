@@ -27,6 +27,7 @@ from generator.config import SafetySettings
 from generator.edition import Edition
 from generator.project import Project
 from generator.safety.finding import Finding, Severity
+from generator.safety.memo import LONG_TEXT, TextMemo
 from generator.safety.required import check_required
 from generator.safety.rules import RuleBook, RuleException, in_scope, rulebook_for
 from generator.safety.text import Text, artifact_texts, catalogue_texts, data_docs
@@ -90,18 +91,11 @@ class _Rendered:
     and the titles whose exceptions apply; the same text recurs in every build of a week
     and, for footers and posts, across weeks, so each distinct one is checked once.
     Keys copy the text's fields (a Text would hold its large views), its line anchors
-    packed; short texts are kept up to ``CHARACTERS`` in all, long ones (whole pages,
-    new every week) only the last ``LONG``."""
-
-    CHARACTERS = 400_000
-    LONG = 32
-    LONG_TEXT = 2_000
+    packed; a ``TextMemo`` bounds what is kept (the last 32 whole pages)."""
 
     def __init__(self, book: RuleBook) -> None:
         self.book = book
-        self.short: dict[TextKey, Results] = {}
-        self.long: dict[TextKey, Results] = {}
-        self.held = 0
+        self.memo: TextMemo[TextKey, Results] = TextMemo(long_kept=32)
 
     @staticmethod
     def key(text: Text, titles: frozenset[str]) -> TextKey:
@@ -111,20 +105,10 @@ class _Rendered:
         return (text.artifact, text.where, text.place, text.locale, text.body, packed, titles)
 
     def get(self, key: TextKey) -> Results | None:
-        return (self.long if len(key[4]) > self.LONG_TEXT else self.short).get(key)
+        return self.memo.get(key, len(key[4]))
 
     def put(self, key: TextKey, result: Results) -> None:
-        size = len(key[4])
-        if size > self.LONG_TEXT:
-            if len(self.long) >= self.LONG:
-                del self.long[next(iter(self.long))]
-            self.long[key] = result
-            return
-        if self.held + size > self.CHARACTERS:
-            self.short.clear()
-            self.held = 0
-        self.short[key] = result
-        self.held += size
+        self.memo.put(key, len(key[4]), result)
 
 
 _rendered: dict[int, _Rendered] = {}
@@ -147,7 +131,7 @@ at each seam as they do at the ends of a single text."""
 
 _MATCHES_KEPT = 20_000
 """Distinct texts whose matches a rule book remembers (a 520-week backfill sees fewer)."""
-_LONG_VIEW = 2_000
+_LONG_VIEW = LONG_TEXT
 """Longer texts (whole pages, new every week) are searched without being remembered:
 thousands of them would hold a long backfill's worth of pages in memory. A page seen
 again is caught earlier, by the rendered-text results."""

@@ -7,8 +7,8 @@ in several files of an edition and every week (``prepared``).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from generator.safety.memo import TextMemo
 from generator.safety.normalise import Normalised, has_breakless_space, normalise
 
 __all__ = ["blank_links", "prepared"]
@@ -21,33 +21,19 @@ word of a page costs more than the rest of the masking together."""
 
 
 Prepared = tuple[str, tuple[Normalised, ...]]
-_SHORT = 2_000
-"""Texts up to this long (posts, feed fields, headings) are remembered by the thousand;
-longer ones (whole pages) only a few at a time, since their offset maps are large."""
-_SHORT_CHARACTERS = 400_000
-"""How much short text is remembered (a few MB with its views); then it starts afresh."""
-_short_prepared: dict[str, Prepared] = {}
-_short_held = [0]
+_prepared: TextMemo[str, Prepared] = TextMemo(long_kept=8)
+"""Short texts' views take a few MB in all; a page's offset maps are large, so only the
+last eight pages are kept."""
 
 
 def prepared(body: str) -> Prepared:
     """``body`` masked and its views, worked out once per process for each distinct text:
     footers, helplines and posts recur in several files of an edition and every week."""
-    if len(body) > _SHORT:
-        return _long_prepared(body)
-    found = _short_prepared.get(body)
+    found = _prepared.get(body, len(body))
     if found is None:
-        if _short_held[0] + len(body) > _SHORT_CHARACTERS:
-            _short_prepared.clear()
-            _short_held[0] = 0
-        found = _short_prepared[body] = _prepare(body)
-        _short_held[0] += len(body)
+        found = _prepare(body)
+        _prepared.put(body, len(body), found)
     return found
-
-
-@lru_cache(maxsize=8)
-def _long_prepared(body: str) -> Prepared:
-    return _prepare(body)
 
 
 def _prepare(body: str) -> Prepared:
