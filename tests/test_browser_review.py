@@ -9,17 +9,16 @@ A screenshot is written to test-artifacts/review.png for a person to look at.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.commands.preview import make_server
 from generator.review import REVIEW_FILE
 from tests.browser import CHROMIUM, MISSING, launched
 from tests.conftest import REPO, copy_site
+from tests.test_preview import serving
 from tests.test_review import build
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -37,15 +36,8 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base_url(outbox: Path) -> Iterator[str]:
     """The preview server's handler on a free loopback port, in a thread."""
-    server = make_server(outbox, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(outbox) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import contextlib
 import json
 import re
 import shutil
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -24,7 +23,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.commands.preview import make_server
 from generator.commands.preview_live import (
     RELOAD_JS,
     STATE_PATH,
@@ -36,7 +34,7 @@ from generator.commands.preview_live import (
 from generator.commands.preview_watch import Inputs
 from generator.review import REVIEW_FILE
 from tests.conftest import REPO, copy_site
-from tests.test_preview import fetch, start_preview, stop
+from tests.test_preview import fetch, serving, start_preview, stop
 from tests.test_review import build
 
 BASE = "https://mindreel.example.org"
@@ -107,15 +105,8 @@ def outbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def live_url(outbox: Path) -> Iterator[str]:
-    server = make_server(outbox, 0, live=LiveState(BASE))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(outbox, live=LiveState(BASE)) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_only_the_served_page_has_the_reload_script(outbox: Path, live_url: str) -> None:
@@ -153,17 +144,10 @@ def test_the_state_endpoint_says_generation_and_error(live_url: str) -> None:
 
 
 def test_without_live_state_files_are_served_as_they_are(outbox: Path) -> None:
-    server = make_server(outbox, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(outbox) as server:
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         assert fetch(url)[1] == (outbox / REVIEW_FILE).read_bytes()
         assert fetch(url + STATE_PATH.lstrip("/"))[0] == 404
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 # --- the real command ------------------------------------------------------------------------
