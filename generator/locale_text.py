@@ -65,7 +65,7 @@ def check_catalogue_locales(docs: Mapping[str, YamlDoc], demand: Demand) -> list
     for locale, audience in demand.regions.items():
         if locale == DEFAULT_LOCALE:
             continue  # the schema requires English text everywhere already
-        reason = f"no {locale} text, and {demand.schedule} lists {locale} in locales"
+        reason = _reason(locale, demand.schedule)
         shown_regions = {*audience, _international(docs["helplines"])}
         for name, key, fields in _TEXTS:
             doc = docs[name]
@@ -94,9 +94,12 @@ def check_site_locales(doc: YamlDoc, locales: Collection[str]) -> list[Problem]:
             if not isinstance(words, dict) or words.get(key) is None:
                 at = ("site", "languages", locale, key)
                 problems.append(Problem(doc.name, doc.line_of(at), format_path(at),
-                                        f"no {locale} text, and {doc.name} lists {locale} "
-                                        "in locales"))
+                                        _reason(locale, doc.name)))
     return problems
+
+
+def _reason(locale: str, schedule: str) -> str:
+    return f"no {locale} text, and {schedule} lists {locale} in locales"
 
 
 def _mapping(value: Any) -> dict[Any, Any]:
@@ -113,8 +116,7 @@ def _names(films: YamlDoc, locale: str, schedule: str) -> list[Problem]:
                 at: PathKey = ("films", index, name)
                 line = films.line_of(at if name in film else ("films", index, source))
                 problems.append(Problem(films.name, line, format_path(at),
-                                        f"no {locale} text, and {schedule} lists {locale} "
-                                        "in locales"))
+                                        _reason(locale, schedule)))
     return problems
 
 
