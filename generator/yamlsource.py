@@ -22,7 +22,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from generator.errors import Problem
-from generator.yamlvalues import construct
+from generator.yamlvalues import MERGE_TAG, construct
 
 try:  # the C loader is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -41,7 +41,6 @@ MAX_REPORTED = 10
 """Lines with anchors or aliases named one by one before the rest are only counted."""
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MERGE = "tag:yaml.org,2002:merge"
 _DATES = SafeConstructor()
 
 
@@ -182,7 +181,7 @@ def _refused_construct(event: yaml.Event, is_key: bool) -> str | None:
     anchor = getattr(event, "anchor", None)
     if anchor is not None:
         return f"YAML anchor &{anchor} is not allowed; write the value out in full"
-    if getattr(event, "tag", None) == _MERGE or (
+    if getattr(event, "tag", None) == MERGE_TAG or (
         is_key and isinstance(event, yaml.ScalarEvent) and event.value == "<<"
         and event.implicit[0] and event.tag is None
     ):
@@ -200,7 +199,7 @@ def _plain(text: str) -> bool:
         if isinstance(event, yaml.NodeEvent):
             nodes += 1
             if (nodes > MAX_NODES or event.anchor is not None
-                    or getattr(event, "tag", None) == _MERGE
+                    or getattr(event, "tag", None) == MERGE_TAG
                     or getattr(event, "value", None) == "<<"):
                 return False
     return True

@@ -17,7 +17,7 @@ _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _VALUE = "tag:yaml.org,2002:value"
-_MERGE = "tag:yaml.org,2002:merge"
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Unusual(Exception):
@@ -35,7 +35,7 @@ def _build(node: yaml.Node, loader: BaseConstructor) -> Any:
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == MERGE_TAG:
                 raise _Unusual
             # like SafeConstructor.flatten_mapping, a "=" key is the string "="
             key = (key_node.value if key_node.tag in (_STR, _VALUE)
