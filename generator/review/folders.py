@@ -113,7 +113,7 @@ def language_view(
         lang=lang,
         name=LANGUAGE_NAMES.get(lang, lang),
         folder=home,
-        anchor=f"edition-{week}" + (f"-{home.strip('/')}" if home else ""),
+        anchor=f"edition-{_key(week, home)}",
         title=str(item.get("title") or fallback),
         content_notes=notes,
         cw=cw,
@@ -128,12 +128,17 @@ def language_view(
     )
 
 
+def _key(edition: str, home: str) -> str:
+    """'2026-W50' for the first locale, '2026-W50-ko' for another: ids and file names."""
+    return f"{edition}-{home.strip('/')}" if home else edition
+
+
 def card_views(edition: str, raw: Any, home: str = "") -> tuple[CardView, ...]:
     """The cards listed in cards.json, as the page links them (relative to the outbox);
     a Korean card downloads as ``2026-W50-ko-link.png``."""
     if not isinstance(raw, list):
         return ()
-    stem = f"{edition}-{home.strip('/')}" if home else edition
+    stem = _key(edition, home)
     return tuple(
         CardView(f"{edition}/{home}{c['file']}", f"{stem}-{Path(str(c['file'])).name}",
                  int(c["width"]), int(c["height"]), str(c["alt"]))
@@ -180,7 +185,7 @@ def post_view(
         if isinstance(c, Mapping) and str(c.get("unit")) != primary.unit
     )
     placement = entry.get("cw_placement")
-    key = f"{edition}-{home.strip('/')}" if home else edition
+    key = _key(edition, home)
     files = tuple(home + rel for rel in _post_files(entry, platform, part))
     return PostView(
         dom_id=f"post-{key}-{platform}-{part}",
