@@ -23,6 +23,8 @@ from generator.ledger import LedgerEntry
 
 TRANSLATIONS = "translations"
 ITEM_FILE = "item.json"
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+"""Each language's name in itself, for the links and switches between two languages."""
 
 
 def prefix(locale: str, home: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from generator.channels.social.count import Measure
 from generator.ledger import LedgerEntry
-from generator.locales import TRANSLATIONS, prefix
+from generator.locales import LANGUAGE_NAMES, TRANSLATIONS, prefix
 from generator.manifest import MANIFEST
 from generator.review.model import (
     CardView,
@@ -37,8 +37,6 @@ POSTS_FILE = "social/posts.json"
 CARDS_FILE = "cards/cards.json"
 
 
-LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
-"""Each language's name in itself, as the switch shows it."""
 ENGLISH_NAMES = {"en": "English", "ko": "Korean"}
 """Each language's name in the page's own language, for accessible names."""
 

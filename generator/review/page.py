@@ -19,11 +19,11 @@ from markupsafe import Markup
 
 from generator.channels import Files, RenderContext
 from generator.ledger import LedgerEntry
-from generator.locales import TRANSLATIONS, prefix
+from generator.locales import LANGUAGE_NAMES, TRANSLATIONS, prefix
 from generator.outbox import Outbox
 from generator.render import render as render_template
 from generator.render import template_text
-from generator.review.folders import LANGUAGE_NAMES, edition_view
+from generator.review.folders import edition_view
 from generator.review.korean import keep_words, mark_korean
 from generator.review.select import MAX_UPCOMING, select, split
 

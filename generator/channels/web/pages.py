@@ -25,16 +25,13 @@ from generator.channels import Files, RenderContext
 from generator.edition import HELP_PAGE, Edition
 from generator.i18n import localize, long_date
 from generator.ledger import LedgerEntry
-from generator.locales import prefix
+from generator.locales import ITEM_FILE, LANGUAGE_NAMES, prefix
 from generator.render import render as render_template
 
 log = logging.getLogger(__name__)
 
 ARTICLE_FILE = "article.html"
-ITEM_FILE = "item.json"
 ARCHIVE_DIR = "archive"
-LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
-"""Each language's own name, for the links between editions in two languages."""
 FEED_PATHS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
 """Outbox-relative paths of the three feeds (the same ones ``Edition.links`` points at)."""
 
