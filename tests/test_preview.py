@@ -306,7 +306,14 @@ def test_the_real_command_keeps_its_threads_bounded_under_many_idle_connections(
         assert found is not None
         return int(found.group(1))
 
-    baseline = threads()  # the main thread and the file watcher's
+    # The main thread and the file watcher's: the watcher starts its own native thread a
+    # moment after its Python one, so the count is read once it has stopped changing.
+    baseline, deadline = threads(), time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        if (now := threads()) == baseline:
+            break
+        baseline = now
     idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(100)]
     try:
         time.sleep(0.5)
